@@ -1,0 +1,127 @@
+"""The rox graph model: node labels, relationship types and their properties.
+
+This module is the only place labels and relationship types are spelled. Cypher
+that rox builds at run time may interpolate a label or type only after checking it
+against :data:`LABELS` / :data:`REL_TYPES` (see :func:`check_label`); every value
+goes in as a ``$parameter``.
+
+Graph shape::
+
+    (Region)-[:PART_OF]->(Region)
+    (Region)-[:HAS_SECTOR {value, unit, year, source, evidence}]->(Sector)
+    (Sector)-[:SUBSECTOR_OF]->(Sector)
+    (Firm)-[:IN_SECTOR]->(Sector)
+    (Firm)-[:HEADQUARTERED_IN]->(Region)
+    (Firm)-[:OPERATES_IN]->(Region)
+    (University)-[:LOCATED_IN]->(Region)
+    (University)-[:RESEARCHES]->(Sector)
+    (Region)-[:PARTY_TO]->(Agreement)
+    (Agreement)-[:COVERS]->(Sector)
+    (Region)-[:TRADES_WITH {value, currency, year, direction, flow}]->(Region)
+    (any fact node)-[:SOURCED_FROM]->(Source)
+
+Every node and relationship carries ``source`` (a Source id); facts taken from a
+document also carry ``evidence``, the sentence quoted from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REGION = "Region"
+SECTOR = "Sector"
+FIRM = "Firm"
+UNIVERSITY = "University"
+AGREEMENT = "Agreement"
+SOURCE = "Source"
+
+LABELS: tuple[str, ...] = (REGION, SECTOR, FIRM, UNIVERSITY, AGREEMENT, SOURCE)
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type with the labels it joins and the properties it may carry."""
+
+    name: str
+    start: str
+    end: str
+    properties: tuple[str, ...] = ("source", "evidence")
+    doc: str = ""
+
+
+REL_TYPES: dict[str, RelType] = {
+    r.name: r
+    for r in (
+        RelType("PART_OF", REGION, REGION, doc="a region lies inside another"),
+        RelType(
+            "HAS_SECTOR",
+            REGION,
+            SECTOR,
+            ("value", "unit", "year", "kind", "source", "evidence"),
+            "a region holds a sector; value/unit/year when measured (employment, GVA, exports...)",
+        ),
+        RelType("SUBSECTOR_OF", SECTOR, SECTOR, doc="taxonomy tree and fine codes under rox sectors"),
+        RelType("IN_SECTOR", FIRM, SECTOR, doc="a firm works in a sector"),
+        RelType("HEADQUARTERED_IN", FIRM, REGION, doc="a firm's head office"),
+        RelType("OPERATES_IN", FIRM, REGION, doc="a firm has operations in a region"),
+        RelType("LOCATED_IN", UNIVERSITY, REGION, doc="a university's home region"),
+        RelType("RESEARCHES", UNIVERSITY, SECTOR, doc="a university's research strengths"),
+        RelType("PARTY_TO", REGION, AGREEMENT, doc="a region signed or takes part in an agreement"),
+        RelType("COVERS", AGREEMENT, SECTOR, doc="an agreement covers a sector"),
+        RelType(
+            "TRADES_WITH",
+            REGION,
+            REGION,
+            ("value", "currency", "year", "direction", "flow", "source", "evidence"),
+            "a trade figure between two places",
+        ),
+        RelType("SOURCED_FROM", "*", SOURCE, ("evidence",), "where a node's facts come from"),
+    )
+}
+
+REGION_KINDS: tuple[str, ...] = (
+    "country",
+    "nation",
+    "state",
+    "province",
+    "county",
+    "city",
+    "unitary-authority",
+    "metropolitan-county",
+    "combined-authority",
+    "district",
+    "statistical-region",
+    "economic-region",
+    "region",
+)
+
+NODE_PROPERTIES: dict[str, tuple[str, ...]] = {
+    REGION: ("id", "name", "kind", "country", "population", "lat", "lon", "aliases", "codes", "source"),
+    SECTOR: ("id", "name", "scheme", "code", "description", "source"),
+    FIRM: ("id", "name", "country", "source", "evidence"),
+    UNIVERSITY: ("id", "name", "country", "domain", "source", "evidence"),
+    AGREEMENT: ("id", "name", "kind", "date", "source", "evidence"),
+    SOURCE: ("id", "title", "kind", "publisher", "date", "url", "file"),
+}
+
+
+def check_label(label: str) -> str:
+    """Return ``label`` if it is a rox label, else raise ``ValueError``.
+
+    >>> check_label("Region")
+    'Region'
+    >>> check_label("Region) DETACH DELETE (n")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown label 'Region) DETACH DELETE (n'
+    """
+    if label not in LABELS:
+        raise ValueError(f"unknown label {label!r}")
+    return label
+
+
+def check_rel_type(name: str) -> str:
+    """Return ``name`` if it is a rox relationship type, else raise ``ValueError``."""
+    if name not in REL_TYPES:
+        raise ValueError(f"unknown relationship type {name!r}")
+    return name

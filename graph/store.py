@@ -1,0 +1,127 @@
+"""The one ``Store`` interface and ``open_store``, which picks the engine.
+
+A store runs Cypher and returns rows as plain dicts (see :mod:`graph.values`).
+Two implementations: :class:`graph.falkor_store.FalkorStore` (embedded, the
+default) and :class:`graph.neo4j_store.Neo4jStore`. Code above this layer never
+imports a driver.
+
+Example:
+    >>> from graph.store import open_store
+    >>> with open_store(db="/tmp/rox-doctest.db") as store:   # doctest: +SKIP
+    ...     store.run("RETURN 1 AS one")
+    [{'one': 1}]
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping
+
+from graph.config import Settings
+from graph.errors import ReadOnlyViolation
+from graph.readonly import write_clauses
+
+DEFAULT_ROW_CAP = 1000
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_BATCH = 5000
+
+
+@dataclass
+class Result:
+    """Rows of a read-only console query, with whether the row cap cut them."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool = False
+    elapsed_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class Store(abc.ABC):
+    """A graph database rox can read from and write to."""
+
+    engine: str = "?"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    # -- core -----------------------------------------------------------
+    @abc.abstractmethod
+    def run(self, cypher: str, params: Mapping[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+        """Run one statement; ``write=False`` runs it read-only where the engine can."""
+
+    @abc.abstractmethod
+    def _read_only(self, cypher: str, params: Mapping[str, Any], row_cap: int, timeout_s: float) -> Result:
+        """Engine-enforced read-only query with a row cap and a timeout."""
+
+    @abc.abstractmethod
+    def schema_statements(self) -> list[str]:
+        """This engine's DDL (indexes/constraints), idempotent."""
+
+    @abc.abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the indexes rox relies on, if missing."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections (the embedded server stops when its last user leaves)."""
+
+    # -- shared behaviour ----------------------------------------------------
+    def read_only(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        row_cap: int = DEFAULT_ROW_CAP,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> Result:
+        """Run user-supplied Cypher read-only: write clauses are refused before the
+        database sees them, and the database enforces read-only access as well."""
+        found = write_clauses(cypher)
+        if found:
+            raise ReadOnlyViolation(
+                f"refused: this console is read-only and the query contains write clause(s) {', '.join(found)}"
+            )
+        return self._read_only(cypher, dict(params or {}), row_cap, timeout_s)
+
+    def write_batches(self, cypher: str, rows: Iterable[Mapping[str, Any]], batch_size: int = DEFAULT_BATCH) -> int:
+        """Run an ``UNWIND $rows AS row ...`` statement over ``rows`` in batches; returns rows sent."""
+        n = 0
+        for batch in _chunks(rows, batch_size):
+            self.run(cypher, {"rows": batch}, write=True)
+            n += len(batch)
+        return n
+
+    def clear(self) -> None:
+        """Delete every node and relationship (used by tests and ``rox reset``)."""
+        self.run("MATCH (n) DETACH DELETE n", write=True)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(dict(row))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def open_store(*, db: str | None = None, neo4j: str | None = None, settings: Settings | None = None) -> Store:
+    """Open the store chosen by arguments, then environment, then the embedded default."""
+    settings = settings or Settings.resolve(db=db, neo4j=neo4j)
+    if settings.engine == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(settings)
+    from graph.falkor_store import FalkorStore
+
+    return FalkorStore(settings)
