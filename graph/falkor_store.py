@@ -58,6 +58,33 @@ def _startup_lock(db_path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _shutdown(client) -> None:
+    """Stop the embedded server once its data is safely on disk.
+
+    SIGTERM makes Redis fsync the append-only log, write a final snapshot and
+    remove its pid file; we wait for that, not for the process to vanish: the
+    FalkorDB module's worker threads take seconds to wind down after the data is
+    saved, and a daemon under a non-reaping PID 1 may linger as a zombie.
+    """
+    import os
+    import signal
+
+    pid, pidfile = client.pid, client.pidfile
+    if pid:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 15
+        while pidfile and Path(pidfile).exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    registry = getattr(client, "settingregistryfile", None)
+    if registry and Path(registry).exists():
+        Path(registry).unlink()
+    client.socket_file = None
+    client.pidfile = None  # so FalkorDBLite's atexit clean-up finds nothing to do
+
+
 class FalkorStore(Store):
     """A :class:`graph.store.Store` on an embedded FalkorDB server."""
 
@@ -110,13 +137,20 @@ class FalkorStore(Store):
                 self._query(stmt, {}, write=True)
 
     def close(self) -> None:
+        """Disconnect; the last user of the server shuts it down (saving first)."""
         db = getattr(self, "_db", None)
-        if db is not None:
-            try:
-                db.close()
-            except Exception:  # pragma: no cover - shutdown races are harmless
-                pass
-            self._db = None
+        if db is None:
+            return
+        self._db = None
+        client = db.client
+        try:
+            with _startup_lock(self.db_path):
+                if client._connection_count() <= 1:
+                    _shutdown(client)
+        except Exception:  # pragma: no cover - shutdown races are harmless
+            pass
+        finally:
+            client.connection_pool.disconnect()
 
     # -- internals -------------------------------------------------------------
     def _existing_indexes(self) -> set[tuple[str, str]]:

@@ -35,9 +35,9 @@ SETUP_HINT = (
     "from the repository root"
 )
 
-# Set ROX_REQUIRE_CYPHER_LINT=1 (CI does) to turn a missing linter into a
+# Set ROX_REQUIRE_TEST_TOOLS=1 (CI should) to turn a missing linter into a
 # hard failure instead of a skip.
-_REQUIRE_ENV = "ROX_REQUIRE_CYPHER_LINT"
+_REQUIRE_ENV = "ROX_REQUIRE_TEST_TOOLS"
 
 
 class CypherLintUnavailable(RuntimeError):
@@ -60,7 +60,7 @@ def ensure_linter(*, skip: bool | None = None) -> list[str]:
 
     When node or ``tools/cypher-lint/node_modules`` is missing: calls
     ``pytest.skip`` (default) or raises :class:`CypherLintUnavailable` (a
-    RuntimeError) when ``skip=False`` or env ROX_REQUIRE_CYPHER_LINT=1.
+    RuntimeError) when ``skip=False`` or env ROX_REQUIRE_TEST_TOOLS=1.
     """
     node = shutil.which("node")
     if node is None:

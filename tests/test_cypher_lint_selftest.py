@@ -56,7 +56,7 @@ VALID = {
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, list[dict]]:
-    ensure_linter()  # skips (or fails with ROX_REQUIRE_CYPHER_LINT=1) without node_modules
+    ensure_linter()  # skips (or fails with ROX_REQUIRE_TEST_TOOLS=1) without node_modules
     return lint_cypher({**BROKEN, **VALID})
 
 

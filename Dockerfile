@@ -1,0 +1,26 @@
+# rox: Streamlit app + `rox` CLI (the compose services `app` and `loader`).
+#   docker build -t rox .
+#   docker run --rm -p 8501:8501 -e NEO4J_URI=bolt://host:7687 -e NEO4J_PASSWORD=... rox
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    STREAMLIT_SERVER_HEADLESS=true \
+    STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
+
+RUN groupadd --system --gid 10001 rox \
+ && useradd --system --uid 10001 --gid rox --create-home --home-dir /home/rox rox
+
+WORKDIR /app
+COPY . /app
+RUN pip install . \
+ && rm -rf /app/build \
+ && mkdir -p /app/.rox \
+ && chown -R rox:rox /app/.rox
+
+USER rox
+EXPOSE 8501
+
+CMD ["streamlit", "run", "app.py", "--server.port", "8501", "--server.address", "0.0.0.0"]

@@ -1,0 +1,23 @@
+# The two commands of the README:
+#   make demo   set up, load the demo data into the embedded store, show Derby's partners, open the app
+#   make test   set up (Python deps, npm linter, compose validator, chromium) and run the whole test suite
+.PHONY: demo test setup setup-test bench
+
+setup:
+	bash scripts/setup.sh
+
+setup-test:
+	bash scripts/setup.sh test
+	bash scripts/setup-test-tools.sh
+
+demo: setup
+	.venv/bin/rox demo
+	.venv/bin/rox query shared-sectors --param a=GB-DER --param b=CN-AH
+	.venv/bin/rox app
+
+test: setup-test
+	.venv/bin/python -m pytest
+
+bench: setup
+	.venv/bin/python bench/bench_similarity.py
+	.venv/bin/python bench/bench_load.py

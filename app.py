@@ -1,0 +1,40 @@
+"""rox, the Region Overlap eXplorer - the Streamlit app.
+
+Run it with ``rox app`` (``rox app --db PATH`` or ``--neo4j URI`` picks the store) or
+``streamlit run app.py``. The store comes from the environment: ``NEO4J_URI``
+selects Neo4j, else ``ROX_DB`` names the embedded FalkorDB file, else the default.
+
+Pages live in the :mod:`webapp` package, one module per page.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # `streamlit run /elsewhere/app.py` without the package installed
+    sys.path.insert(0, str(HERE))
+
+from webapp import PAGES  # noqa: E402
+from webapp.common import guarded, sidebar_status  # noqa: E402
+
+
+def main() -> None:
+    st.set_page_config(page_title="rox - Region Overlap eXplorer", page_icon=":material/hub:", layout="wide",
+                       menu_items={"Get help": None, "Report a bug": None,
+                                   "About": "rox, the Region Overlap eXplorer: partner regions by industry overlap, "
+                                            "with the reasons and the source of every fact."})
+    pages = []
+    for i, (module, title, url_path, icon) in enumerate(PAGES):
+        mod = importlib.import_module(f"webapp.{module}")
+        pages.append(st.Page(guarded(mod.render), title=title, url_path=url_path, icon=icon, default=i == 0))
+    nav = st.navigation(pages)
+    sidebar_status()
+    nav.run()
+
+
+main()

@@ -1,0 +1,179 @@
+"""Validated records of entity files (YAML or CSV), one pydantic model per section.
+
+Field checks live here (types, ranges, enumerations, ISO country codes); checks
+across records (references, duplicates) live in :mod:`loaders.entities`. Unknown
+fields are errors, so a typo (``sectros:``) is reported rather than ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from graph.model import REGION_KINDS
+
+SOURCE_KINDS = ("document", "dataset", "website", "statistics")
+
+
+def _split_list(value):
+    """CSV cells hold lists as ``a;b;c``; YAML gives real lists."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(";") if v.strip()]
+    return value
+
+
+def _blank_to_none(value):
+    return None if isinstance(value, str) and value.strip() == "" else value
+
+
+Opt = Annotated  # readability alias
+
+
+class Link(BaseModel):
+    """A link to another entity, optionally with its own source and evidence."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    source: str | None = None
+    evidence: str | None = None
+
+
+def _links(value):
+    value = _split_list(value)
+    return [{"id": v} if isinstance(v, str) else v for v in value]
+
+
+Links = Annotated[list[Link], BeforeValidator(_links)]
+OptStr = Annotated[str | None, BeforeValidator(_blank_to_none)]
+OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
+OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
+StrList = Annotated[list[str], BeforeValidator(_split_list)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Country(Record):
+    """Mixin: an ISO 3166-1 alpha-2 country code."""
+
+    country: OptStr = None
+
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, v):
+        if v is None:
+            return v
+        if pycountry.countries.get(alpha_2=v.upper()) is None:
+            raise ValueError(f"{v!r} is not an ISO 3166-1 alpha-2 country code")
+        return v.upper()
+
+
+class SourceRec(Record):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    kind: Literal["document", "dataset", "website", "statistics"]
+    publisher: OptStr = None
+    date: Annotated[str | None, BeforeValidator(lambda v: None if v in (None, "") else str(v))] = None
+    url: OptStr = None
+    file: OptStr = None
+
+
+class RegionRec(Country):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    kind: str
+    part_of: OptStr = None
+    population: Annotated[OptInt, Field(ge=0)] = None
+    lat: Annotated[OptFloat, Field(ge=-90, le=90)] = None
+    lon: Annotated[OptFloat, Field(ge=-180, le=180)] = None
+    aliases: StrList = []
+    codes: StrList = []
+    source: str = Field(min_length=1)
+    evidence: OptStr = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v):
+        if v not in REGION_KINDS:
+            raise ValueError(f"{v!r} is not a region kind (one of: {', '.join(REGION_KINDS)})")
+        return v
+
+
+class SectorRec(Record):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    parent: OptStr = None
+    description: OptStr = None
+    source: str = Field(min_length=1)
+    crosswalk: dict[str, list[str]] = {}
+
+
+class RegionSectorRec(Record):
+    region: str = Field(min_length=1)
+    sector: str = Field(min_length=1)
+    value: OptFloat = None
+    unit: OptStr = None
+    kind: OptStr = None
+    year: Annotated[OptInt, Field(ge=1800, le=2200)] = None
+    source: str = Field(min_length=1)
+    evidence: OptStr = None
+
+
+class FirmRec(Country):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    sectors: Links = []
+    headquartered_in: OptStr = None
+    operates_in: Links = []
+    source: str = Field(min_length=1)
+    evidence: OptStr = None
+
+
+class UniversityRec(Country):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    located_in: OptStr = None
+    domain: OptStr = None
+    researches: Links = []
+    source: str = Field(min_length=1)
+    evidence: OptStr = None
+
+
+class AgreementRec(Record):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+    date: Annotated[str | None, BeforeValidator(lambda v: None if v in (None, "") else str(v))] = None
+    parties: Links = Field(min_length=1)
+    sectors: Links = []
+    source: str = Field(min_length=1)
+    evidence: OptStr = None
+
+
+class TradeRec(Record):
+    from_: str = Field(alias="from", min_length=1)
+    to: str = Field(min_length=1)
+    value: float
+    currency: str = Field(min_length=3, max_length=3)
+    year: Annotated[int, Field(ge=1800, le=2200)]
+    direction: Literal["export", "import", "total"]
+    flow: OptStr = None
+    source: str = Field(min_length=1)
+    evidence: OptStr = None
+
+
+SECTIONS: dict[str, type[Record]] = {
+    "sources": SourceRec,
+    "regions": RegionRec,
+    "sectors": SectorRec,
+    "region_sectors": RegionSectorRec,
+    "firms": FirmRec,
+    "universities": UniversityRec,
+    "agreements": AgreementRec,
+    "trade": TradeRec,
+}

@@ -1,0 +1,523 @@
+"""Node similarity with Neo4j GDS semantics, on a fast sparse top-k core.
+
+Metrics (A, B = neighbour sets of two sources; a, b = weight vectors):
+
+* ``jaccard``    |A∩B| / |A∪B|                   weighted: Σmin(a,b) / Σmax(a,b)
+* ``overlap``    |A∩B| / min(|A|,|B|)            weighted: Σmin(a,b) / min(Σa, Σb)
+* ``cosine``     |A∩B| / sqrt(|A|·|B|)           weighted: a·b / (‖a‖‖b‖)
+* ``proximity``  |A∩B| / max(|A|,|B|)            weighted: Σmin(a,b) / max(Σa, Σb)
+  (Hidalgo et al. 2007 / Atlas "proximity"; not a GDS metric)
+
+Reference: Neo4j Graph Data Science manual, "Node Similarity" and
+"Similarity functions" (neo4j/graph-data-science ``doc/modules/ROOT/pages/
+algorithms/node-similarity.adoc``, ``similarity-functions.adoc``).  Weighted
+Jaccard is Ioffe (2010), "Improved consistent sampling, weighted minhash".
+
+Fast path: :func:`topk_pairs` processes rows in chunks.  For each chunk it
+computes the pair statistic (|A∩B|, a·b or Σmin) against all rows, converts it
+to a score with the row statistics, and keeps each row's k best with a
+vectorised selection (no Python loop over pairs):
+
+* *dense mode* (co-occurrence dense, few sectors): ``M[chunk] @ Mᵀ`` as a
+  sparse x dense product into small integer counts (uint8/uint16), then a
+  sampled threshold + ``nonzero`` + ``lexsort`` top-k;
+* *sparse mode*: sparse x sparse product ``M[chunk] @ Mᵀ`` and a segmented
+  top-k on the CSR data;
+* weighted Jaccard/overlap/proximity need Σmin, which is not a matrix product:
+  it is computed by expanding the (row, sector) x (sector, other row) events of
+  the chunk and summing them with a sparse COO -> CSR reduction.
+
+Chunks run on a small thread pool (NumPy/SciPy release the GIL).  Unweighted
+scores are recomputed in float64 from the exact integer counts for the kept
+pairs, so returned values are exact to float64 rounding.
+
+>>> rows = node_similarity([("a", "x"), ("a", "y"), ("b", "x")])
+>>> [(r[0], r[1], round(r[2], 3)) for r in rows]
+[('a', 'b', 0.5), ('b', 'a', 0.5)]
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Hashable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "METRICS",
+    "node_similarity",
+    "topk_pairs",
+    "topk_for_row",
+    "row_scores",
+    "pairwise_scores",
+    "jaccard_similarity",
+    "overlap_similarity",
+    "cosine_similarity",
+    "pearson_similarity",
+    "euclidean_distance",
+    "euclidean_similarity",
+]
+
+METRICS = ("jaccard", "overlap", "cosine", "proximity")
+_DENSE_BYTES = 48 * 2**20  # target size of one dense float32 score chunk
+_MAX_DENSE_OPERAND = 1 << 30  # max bytes for the dense Mᵀ operand
+
+
+# --------------------------------------------------------------------------- #
+# Preparation: row statistics and operands
+# --------------------------------------------------------------------------- #
+@dataclass
+class _Prepared:
+    metric: str
+    weighted: bool
+    kind: str  # "count" (binary |A∩B|), "dot" (normalised a·b), "min" (Σmin)
+    X: sp.csr_matrix  # operand for the chunk rows
+    XT: sp.csr_matrix | None  # Xᵀ as CSR (sparse mode product)
+    XC: sp.csc_matrix | None  # X as CSC (Σmin event expansion)
+    stat: np.ndarray  # |A| (count) / Σa (min) / unused (dot), zeros replaced by 1
+    n: int
+
+
+def _check_metric(metric: str) -> str:
+    metric = metric.lower()
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; expected one of {METRICS}")
+    return metric
+
+
+def _prepare(M: sp.spmatrix, metric: str, weighted: bool) -> _Prepared:
+    metric = _check_metric(metric)
+    M = sp.csr_matrix(M)
+    M.sum_duplicates()
+    M.eliminate_zeros()
+    n = M.shape[0]
+    if not weighted:
+        X = M.astype(np.float32, copy=True)
+        X.data[:] = 1.0
+        stat = np.diff(X.indptr).astype(np.float64)
+        kind = "count"
+    elif metric == "cosine":
+        X = M.astype(np.float64, copy=True)
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        X = sp.csr_matrix(sp.diags(1.0 / norms) @ X)
+        stat = np.ones(n)
+        kind = "dot"
+    else:
+        X = M.astype(np.float64, copy=True)
+        if X.nnz and X.data.min() < 0:
+            raise ValueError("weighted jaccard/overlap need non-negative weights")
+        stat = np.asarray(X.sum(axis=1)).ravel()
+        kind = "min"
+    stat = stat.copy()
+    stat[stat == 0] = 1.0  # empty rows: numerator is 0, so the score is 0
+    X.sort_indices()
+    return _Prepared(metric, weighted, kind, X, None, None, stat, n)
+
+
+def _score(metric: str, kind: str, v: np.ndarray, si: np.ndarray, sj: np.ndarray, out=None) -> np.ndarray:
+    """Score from pair statistic ``v`` and row statistics (broadcastable)."""
+    if kind == "dot":
+        return v
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if metric == "jaccard":
+            den = sj - v
+            den += si
+        elif metric == "overlap":
+            den = np.minimum(si, sj)
+        elif metric == "proximity":
+            den = np.maximum(si, sj)
+        else:  # cosine on counts
+            den = np.sqrt(si * sj)
+        return np.divide(v, den, out=out)
+
+
+# --------------------------------------------------------------------------- #
+# Pair statistic for a chunk of rows
+# --------------------------------------------------------------------------- #
+def _min_events(P: _Prepared, start: int, stop: int) -> sp.csr_matrix:
+    """Σ_s min(x_is, x_js) for i in [start, stop) vs all j, as CSR (stop-start) x n."""
+    X, XC = P.X, P.XC
+    lo, hi = X.indptr[start], X.indptr[stop]
+    s = X.indices[lo:hi]
+    v = X.data[lo:hi]
+    i_loc = np.repeat(np.arange(stop - start), np.diff(X.indptr[start : stop + 1]))
+    starts = XC.indptr[s]
+    lens = XC.indptr[s + 1] - starts
+    total = int(lens.sum())
+    if total == 0:
+        return sp.csr_matrix((stop - start, P.n))
+    offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+    j = XC.indices[offs]
+    w = np.minimum(np.repeat(v, lens), XC.data[offs])
+    out = sp.csr_matrix((w, (np.repeat(i_loc, lens), j)), shape=(stop - start, P.n))
+    out.sum_duplicates()
+    return out
+
+
+def _chunk_stat_sparse(P: _Prepared, start: int, stop: int) -> sp.csr_matrix:
+    if P.kind == "min":
+        return _min_events(P, start, stop)
+    out = P.X[start:stop] @ P.XT
+    out.sum_duplicates()
+    return sp.csr_matrix(out)
+
+
+# --------------------------------------------------------------------------- #
+# Selection helpers
+# --------------------------------------------------------------------------- #
+def _segmented_topk(r: np.ndarray, c: np.ndarray, key: np.ndarray, k: int):
+    """Per row r, keep the k largest ``key`` (ties: smaller column first)."""
+    if r.size == 0:
+        return r, c
+    order = np.lexsort((c, -key, r))
+    r, c = r[order], c[order]
+    first = np.searchsorted(r, r, side="left")
+    keep = (np.arange(r.size) - first) < k
+    return r[keep], c[keep]
+
+
+def _select_dense(key: np.ndarray, k: int, floor: float):
+    """Top-k per row of dense ``key`` among entries >= ``floor`` (-inf = invalid).
+
+    A threshold is taken from a column sample (its k-th largest is a lower bound
+    of the row's k-th largest), survivors are extracted with ``nonzero`` and
+    ranked exactly by ``lexsort`` — ties by column index.
+    """
+    C, n = key.shape
+    step = max(1, n // max(32 * k, 1024))
+    sample = key[:, ::step]
+    if sample.shape[1] > k:
+        thr = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+    else:
+        thr = np.full(C, -np.inf, dtype=key.dtype)
+    thr = np.maximum(thr, key.dtype.type(floor)).astype(key.dtype)
+    mask = key >= thr[:, None]
+    if not np.isfinite(floor):
+        mask &= key > -np.inf
+    r, c = np.nonzero(mask)
+    return _segmented_topk(r, c, key[r, c].astype(np.float64), k)
+
+
+def _count_dtype(P: _Prepared):
+    mx = int(np.diff(P.X.indptr).max(initial=0))
+    if mx <= 255:
+        return np.uint8
+    if mx <= 65535:
+        return np.uint16
+    return np.float32
+
+
+# --------------------------------------------------------------------------- #
+# Public fast core
+# --------------------------------------------------------------------------- #
+def _choose_mode(P: _Prepared, min_score: float) -> str:
+    n, S = P.X.shape
+    if min_score <= 0:
+        return "dense"  # zero-similarity pairs are candidates too
+    deg = np.diff(sp.csc_matrix(P.X).indptr).astype(np.float64)
+    pi = deg / max(n, 1)
+    est_density = 1.0 - math.exp(-float((pi * pi).sum()))  # P(pair shares a column)
+    itemsize = 8 if P.kind != "count" else 1
+    if est_density > 0.05 and S * n * itemsize <= _MAX_DENSE_OPERAND and P.kind != "min":
+        return "dense"
+    return "sparse"
+
+
+def topk_pairs(
+    M: sp.spmatrix,
+    *,
+    metric: str = "jaccard",
+    k: int = 10,
+    weighted: bool = False,
+    chunk_rows: int | None = None,
+    min_score: float = 1e-42,
+    largest: bool = True,
+    mode: str = "auto",
+    n_jobs: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All-pairs top-k similarity between the rows of ``M`` (self excluded).
+
+    Returns ``(rows, cols, scores)``: for each row i its up-to-k best partners j
+    with ``score >= min_score`` (``largest=False``: the k lowest such scores),
+    sorted by row, then score (best first), then column index (ties: lower
+    column index first).  ``mode`` is ``"auto"``, ``"dense"`` or ``"sparse"``
+    (see module docstring); ``chunk_rows`` defaults to a chunk whose dense
+    score block is ~48 MB; ``n_jobs`` threads (default: CPU count, max 4).
+
+    >>> M = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 1], [0, 0, 1]]))
+    >>> r, c, s = topk_pairs(M, k=1)
+    >>> list(zip(r.tolist(), c.tolist(), s.round(3).tolist()))
+    [(0, 1, 0.667), (1, 0, 0.667), (2, 1, 0.333)]
+    """
+    P = _prepare(M, metric, weighted)
+    n = P.n
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    if n == 0 or k <= 0:
+        return empty
+    if mode == "auto":
+        mode = _choose_mode(P, min_score)
+    if P.kind == "min":
+        P.XC = sp.csc_matrix(P.X)
+        P.XC.sort_indices()
+    if mode == "sparse" and P.kind != "min":
+        P.XT = sp.csr_matrix(P.X.T)
+    dense_T = None
+    if mode == "dense" and P.kind != "min":
+        dt = _count_dtype(P) if P.kind == "count" else np.float64
+        dense_T = np.ascontiguousarray(P.X.T.toarray().astype(dt))
+        Xc = P.X.astype(dt)
+    if chunk_rows is None:
+        chunk_rows = max(1, min(n, _DENSE_BYTES // (4 * max(n, 1))))
+        if mode == "sparse" or P.kind == "min":
+            # bound the number of generated events / product entries per chunk
+            deg = np.diff(sp.csc_matrix(P.X).indptr)
+            per_row = np.asarray(sp.csr_matrix((np.ones(P.X.nnz), P.X.indices, P.X.indptr),
+                                               shape=P.X.shape) @ deg).ravel()
+            avg = max(1.0, float(per_row.mean()))
+            chunk_rows = int(max(1, min(n, 4_000_000 // avg)))
+    floor = float(min_score)
+    stat = P.stat
+    stat32 = stat.astype(np.float32)
+
+    def run(start: int):
+        stop = min(n, start + chunk_rows)
+        rows_loc = np.arange(stop - start)
+        if mode == "dense":
+            if P.kind == "min":
+                V = _min_events(P, start, stop).toarray()
+            else:
+                V = Xc[start:stop] @ dense_T
+            if P.kind == "count":
+                S = _score(P.metric, P.kind, V.astype(np.float32), stat32[start:stop, None], stat32[None, :])
+            else:
+                S = _score(P.metric, P.kind, V.astype(np.float64), stat[start:stop, None], stat[None, :])
+            S[rows_loc, rows_loc + start] = -np.inf
+            if largest:
+                key, fl = S, floor
+            else:
+                key = np.where(S >= floor, -S, -np.inf)
+                fl = -np.inf
+            r, c = _select_dense(key, k, fl)
+            v = V[r, c].astype(np.float64)
+        else:
+            V = _chunk_stat_sparse(P, start, stop)
+            r = np.repeat(rows_loc, np.diff(V.indptr))
+            c = V.indices.astype(np.int64)
+            v = V.data.astype(np.float64)
+            s = _score(P.metric, P.kind, v, stat[r + start], stat[c])
+            ok = (c != r + start) & (s >= floor)
+            r, c, v, s = r[ok], c[ok], v[ok], s[ok]
+            key = s if largest else -s
+            idx = np.lexsort((c, -key, r))
+            rs = r[idx]
+            keep = (np.arange(idx.size) - np.searchsorted(rs, rs, side="left")) < k
+            idx = idx[keep]
+            r, c, v = r[idx], c[idx], v[idx]
+        return r + start, c, v
+
+    starts = range(0, n, chunk_rows)
+    jobs = n_jobs or min(4, os.cpu_count() or 1)
+    if jobs > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(jobs) as ex:
+            parts = list(ex.map(run, starts))
+    else:
+        parts = [run(s0) for s0 in starts]
+    r = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    c = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    v = np.concatenate([p[2] for p in parts])
+    s = _score(P.metric, P.kind, v, stat[r], stat[c])  # float64 rescoring
+    keyed = s if largest else -s
+    order = np.lexsort((c, -keyed, r))
+    return r[order], c[order], s[order]
+
+
+def row_scores(M: sp.spmatrix, i: int, *, metric: str = "jaccard", weighted: bool = False,
+               _prepared: _Prepared | None = None) -> np.ndarray:
+    """Dense float64 vector of the scores of row ``i`` against every row (self included)."""
+    P = _prepared or _prepare(M, metric, weighted)
+    if P.kind == "min":
+        if P.XC is None:
+            P.XC = sp.csc_matrix(P.X)
+        v = _min_events(P, i, i + 1).toarray().ravel()
+    else:
+        x = P.X[i].toarray().ravel().astype(np.float64)
+        v = np.asarray(P.X @ x).ravel()
+    return _score(P.metric, P.kind, v, P.stat[i], P.stat)
+
+
+def topk_for_row(
+    M: sp.spmatrix,
+    i: int,
+    *,
+    metric: str = "jaccard",
+    k: int = 10,
+    weighted: bool = False,
+    min_score: float = 1e-42,
+    largest: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k partners of a single row ``i``: ``(cols, scores)``, best first.
+
+    Same semantics as one row of :func:`topk_pairs` (self excluded, scores
+    below ``min_score`` dropped, ties by lower column index).
+    """
+    s = row_scores(M, i, metric=metric, weighted=weighted)
+    s[i] = np.nan
+    cand = np.flatnonzero(s >= min_score)
+    key = s[cand] if largest else -s[cand]
+    if cand.size > k:
+        part = np.argpartition(-key, k - 1)[:k]
+        kth = key[part].min()
+        sel = key >= kth  # include ties at the boundary, then order exactly
+        cand, key = cand[sel], key[sel]
+    order = np.lexsort((cand, -key))[:k]
+    return cand[order], s[cand[order]]
+
+
+def pairwise_scores(M: sp.spmatrix, *, metric: str = "jaccard", weighted: bool = False) -> np.ndarray:
+    """Dense n x n score matrix (diagonal = self-similarity). For small n."""
+    P = _prepare(M, metric, weighted)
+    if P.kind == "min":
+        P.XC = sp.csc_matrix(P.X)
+        V = _min_events(P, 0, P.n).toarray()
+    else:
+        V = (P.X.astype(np.float64) @ P.X.T.astype(np.float64)).toarray()
+    S = _score(P.metric, P.kind, V, P.stat[:, None], P.stat[None, :])
+    return np.nan_to_num(S)
+
+
+# --------------------------------------------------------------------------- #
+# GDS node similarity
+# --------------------------------------------------------------------------- #
+def node_similarity(
+    edges: Iterable[Sequence],
+    *,
+    metric: str = "jaccard",
+    top_k: int = 10,
+    bottom_k: int | None = None,
+    top_n: int = 0,
+    bottom_n: int = 0,
+    similarity_cutoff: float = 1e-42,
+    degree_cutoff: int = 1,
+    upper_degree_cutoff: int | None = None,
+    weighted: bool = False,
+) -> list[tuple[Hashable, Hashable, float]]:
+    """Rows ``(node1, node2, similarity)`` like ``gds.nodeSimilarity.stream``.
+
+    * ``edges``: ``(source, target)`` or ``(source, target, weight)``; missing
+      weights are 1.0 (as ``coalesce(r.strength, 1.0)`` in the GDS docs);
+      a repeated (source, target) keeps the sum of its weights.
+    * Only sources with ``degree_cutoff <= degree <= upper_degree_cutoff``
+      (degree = distinct targets) take part, as node1 and as node2.
+    * Each node1 keeps its ``top_k`` highest (or, if ``bottom_k`` is given, its
+      ``bottom_k`` lowest) scores >= ``similarity_cutoff``; then ``top_n`` /
+      ``bottom_n`` (if > 0) keep the n highest / lowest rows overall.
+    * Pairs appear in both directions; a node is never its own partner.
+    * Ties (in top/bottom selection and in output order) go to the node that
+      appears first in ``edges``.
+    * Output order: similarity descending, then node1, then node2 in order of
+      first appearance — i.e. the GDS docs' ``ORDER BY similarity DESC,
+      Person1, Person2`` when names sort like first appearance.
+    """
+    metric = _check_metric(metric)
+    if metric == "proximity":
+        raise ValueError("proximity is not a GDS node similarity metric")
+    first: dict[Hashable, int] = {}
+    src_i, tgt_i, w = [], [], []
+    for e in edges:
+        s, t = e[0], e[1]
+        wt = e[2] if len(e) > 2 and e[2] is not None else 1.0
+        first.setdefault(s, len(first))
+        first.setdefault(t, len(first))
+        src_i.append(first[s])
+        tgt_i.append(first[t])
+        w.append(float(wt))
+    if not src_i:
+        return []
+    nodes = list(first)
+    src_i = np.asarray(src_i)
+    tgt_i = np.asarray(tgt_i)
+    A = sp.csr_matrix((np.asarray(w), (src_i, tgt_i)), shape=(len(nodes), len(nodes)))
+    A.sum_duplicates()
+    deg = np.diff(A.indptr)
+    ok = (deg >= max(degree_cutoff, 1)) & (deg > 0)
+    if upper_degree_cutoff is not None:
+        ok &= deg <= upper_degree_cutoff
+    keep = np.flatnonzero(ok)  # sorted => first-appearance order
+    if keep.size < 2:
+        return []
+    M = A[keep]
+    largest = bottom_k is None
+    k = top_k if largest else bottom_k
+    r, c, s = topk_pairs(M, metric=metric, k=k, weighted=weighted,
+                         min_score=similarity_cutoff, largest=largest)
+    if top_n > 0:
+        o = np.lexsort((c, r, -s))[:top_n]
+        r, c, s = r[o], c[o], s[o]
+    if bottom_n > 0:
+        o = np.lexsort((c, r, s))[:bottom_n]
+        r, c, s = r[o], c[o], s[o]
+    o = np.lexsort((c, r, -s))
+    return [(nodes[keep[a]], nodes[keep[b]], float(x)) for a, b, x in zip(r[o], c[o], s[o])]
+
+
+# --------------------------------------------------------------------------- #
+# GDS similarity functions on lists (gds.similarity.*)
+# --------------------------------------------------------------------------- #
+def _clean_pair(a: Sequence, b: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors with null -> 0 (GDS vector functions)."""
+    if len(a) != len(b):
+        raise ValueError("vectors must have equal length")
+    return (np.array([0.0 if x is None else float(x) for x in a]),
+            np.array([0.0 if x is None else float(x) for x in b]))
+
+
+def jaccard_similarity(a: Sequence, b: Sequence) -> float:
+    """``gds.similarity.jaccard``: |A∩B| / |A∪B| of the lists as sets (nulls ignored).
+
+    >>> jaccard_similarity([1.0, 5.0, 3.0, 6.7], [5.0, 2.5, 3.1, 9.0])
+    0.14285714285714285
+    """
+    A = {x for x in a if x is not None}
+    B = {x for x in b if x is not None}
+    union = len(A | B)
+    return len(A & B) / union if union else 0.0
+
+
+def overlap_similarity(a: Sequence, b: Sequence) -> float:
+    """``gds.similarity.overlap``: |A∩B| / min(|A|,|B|) of the lists as sets."""
+    A = {x for x in a if x is not None}
+    B = {x for x in b if x is not None}
+    m = min(len(A), len(B))
+    return len(A & B) / m if m else 0.0
+
+
+def cosine_similarity(a: Sequence, b: Sequence) -> float:
+    """``gds.similarity.cosine``: a·b / (‖a‖‖b‖), nulls as 0."""
+    x, y = _clean_pair(a, b)
+    den = float(np.linalg.norm(x) * np.linalg.norm(y))
+    return float(x @ y) / den if den else 0.0
+
+
+def pearson_similarity(a: Sequence, b: Sequence) -> float:
+    """``gds.similarity.pearson``: cov(a,b) / (σa σb), nulls as 0."""
+    x, y = _clean_pair(a, b)
+    x = x - x.mean()
+    y = y - y.mean()
+    den = float(np.sqrt((x @ x) * (y @ y)))
+    return float(x @ y) / den if den else 0.0
+
+
+def euclidean_distance(a: Sequence, b: Sequence) -> float:
+    """``gds.similarity.euclideanDistance``: sqrt(Σ(a-b)²), nulls as 0."""
+    x, y = _clean_pair(a, b)
+    return float(np.sqrt(((x - y) ** 2).sum()))
+
+
+def euclidean_similarity(a: Sequence, b: Sequence) -> float:
+    """``gds.similarity.euclidean``: 1 / (1 + euclidean distance)."""
+    return 1.0 / (1.0 + euclidean_distance(a, b))

@@ -1,0 +1,78 @@
+"""Shared fixtures: real stores (embedded FalkorDB always; Neo4j when NEO4J_URI is set),
+the demo data loaded once per session, and the ../shared folder.
+
+Every store test runs against each available backend (the networkx model: one
+suite, several backends). The Neo4j tier WIPES the database NEO4J_URI points to:
+use a throwaway one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graph.config import Settings
+from graph.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path in ../shared, or skip the test with the reason."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"needs ../shared/{'/'.join(parts)} (the shared data folder beside the project); not found at {p}")
+    return p
+
+
+BACKENDS = ["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def _open(backend: str, tmp: Path):
+    if backend == "neo4j":
+        uri = os.environ.get("NEO4J_URI")
+        if not uri:
+            pytest.skip("Neo4j tier: set NEO4J_URI (and NEO4J_USER/NEO4J_PASSWORD) to a throwaway database to run it")
+        store = open_store(settings=Settings.resolve(neo4j=uri))
+    else:
+        store = open_store(db=str(tmp / "rox.db"))
+    store.clear()
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def empty_store(backend, tmp_path):
+    """A fresh, empty store of each backend."""
+    store = _open(backend, tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_store(request, tmp_path_factory):
+    """A store of each backend with the demo dataset loaded (read-only use!)."""
+    from rox.api import Rox
+
+    store = _open(request.param, tmp_path_factory.mktemp(f"demo-{request.param}"))
+    Rox(store).load_demo()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """Path of an embedded database file holding the demo data (for CLI and app tests)."""
+    from rox.api import Rox
+
+    path = tmp_path_factory.mktemp("demo-db") / "rox.db"
+    with Rox.open(db=str(path)) as rx:
+        rx.load_demo()
+    return path

@@ -1,0 +1,175 @@
+"""queries.similarity against the Neo4j GDS documentation tables (abs tol 1e-9).
+
+Oracle: /work/shared/oracles/gds-node-similarity (graph from nodesim_graph.cypher,
+tables copied verbatim from the GDS manual), plus brute-force cross-checks of
+the fast top-k core in both its dense and sparse modes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from queries import similarity as sim
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ORACLE = SHARED / "oracles" / "gds-node-similarity"
+TOL = 1e-9
+
+
+def _oracle_dir() -> Path:
+    if not ORACLE.is_dir():
+        pytest.skip(f"GDS oracle directory not found at {ORACLE} (shared/ absent)")
+    return ORACLE
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(_oracle_dir() / name, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _graph_edges() -> list[tuple[str, str, float]]:
+    """Parse the (alice)-[:LIKES {strength: x}]->(guitar) lines of the cypher setup."""
+    text = (_oracle_dir() / "nodesim_graph.cypher").read_text()
+    names = dict(re.findall(r"\((\w+):\w+ \{name: '([^']+)'\}\)", text))
+    edges = []
+    for a, props, b in re.findall(r"\((\w+)\)-\[:LIKES(?: \{([^}]*)\})?\]->\((\w+)\)", text):
+        m = re.search(r"strength:\s*([0-9.]+)", props or "")
+        edges.append((names[a], names[b], float(m.group(1)) if m else 1.0))
+    assert len(edges) == 9
+    return edges
+
+
+def _assert_rows(got, expected_rows, *, ordered: bool):
+    exp = [(r["Person1"], r["Person2"], float(r["similarity"])) for r in expected_rows]
+    if not ordered:
+        got = sorted(got, key=lambda t: (t[0], t[1]))
+        exp = sorted(exp, key=lambda t: (t[0], t[1]))
+    assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, _ in exp]
+    for (_, _, x), (_, _, y) in zip(got, exp):
+        assert abs(x - y) <= TOL
+
+
+def test_stream_table_exact_order():
+    """nodesim_02_stream: defaults, ORDER BY similarity DESC, Person1, Person2."""
+    edges = [(a, b) for a, b, _ in _graph_edges()]
+    got = sim.node_similarity(edges)
+    _assert_rows(got, _read_csv("nodesim_02_stream.csv"), ordered=True)
+
+
+def test_stream_table_weighted_edges_ignored_when_unweighted():
+    got = sim.node_similarity(_graph_edges())  # weights present but weighted=False
+    _assert_rows(got, _read_csv("nodesim_02_stream.csv"), ordered=True)
+
+
+def test_weighted_similarity_table():
+    """nodesim_11: relationshipWeightProperty strength, similarityCutoff 0.3."""
+    got = sim.node_similarity(_graph_edges(), weighted=True, similarity_cutoff=0.3)
+    _assert_rows(got, _read_csv("nodesim_11_weighted_similarity.csv"), ordered=False)
+
+
+def test_eve_without_edges_and_instruments_absent():
+    got = sim.node_similarity([(a, b) for a, b, _ in _graph_edges()])
+    names = {x for row in got for x in row[:2]}
+    assert names == {"Alice", "Bob", "Carol", "Dave"}
+
+
+def test_top_k_1_and_top_n():
+    edges = [(a, b) for a, b, _ in _graph_edges()]
+    got = sim.node_similarity(edges, top_k=1)
+    assert [(a, b) for a, b, _ in got] == [("Alice", "Bob"), ("Bob", "Alice"), ("Dave", "Alice"), ("Carol", "Alice")]
+    got = sim.node_similarity(edges, top_n=3)
+    assert [(a, b) for a, b, _ in got] == [("Alice", "Bob"), ("Bob", "Alice"), ("Alice", "Dave")]
+
+
+def test_bottom_k_and_degree_cutoff():
+    edges = [(a, b) for a, b, _ in _graph_edges()]
+    got = sim.node_similarity(edges, bottom_k=1)
+    d = {(a, b): s for a, b, s in got}
+    assert set(d) == {("Alice", "Carol"), ("Bob", "Dave"), ("Carol", "Alice"), ("Dave", "Bob")}
+    assert abs(d[("Bob", "Dave")] - 0.25) <= TOL
+    got = sim.node_similarity(edges, degree_cutoff=2)  # Carol (degree 1) drops out
+    assert all("Carol" not in row[:2] for row in got)
+    got = sim.node_similarity(edges, upper_degree_cutoff=2)  # Bob and Carol only; no overlap
+    assert got == []
+
+
+@pytest.mark.parametrize("metric,expected", [
+    ("overlap", {("Alice", "Bob"): 1.0, ("Alice", "Dave"): 2 / 3, ("Alice", "Carol"): 1.0,
+                 ("Carol", "Dave"): 1.0, ("Bob", "Dave"): 0.5}),
+    ("cosine", {("Alice", "Bob"): 2 / np.sqrt(6), ("Alice", "Dave"): 2 / 3, ("Alice", "Carol"): 1 / np.sqrt(3),
+                ("Carol", "Dave"): 1 / np.sqrt(3), ("Bob", "Dave"): 1 / np.sqrt(6)}),
+])
+def test_other_metrics(metric, expected):
+    got = sim.node_similarity([(a, b) for a, b, _ in _graph_edges()], metric=metric)
+    d = {(a, b): s for a, b, s in got}
+    assert len(d) == 10
+    for (a, b), v in expected.items():
+        assert abs(d[(a, b)] - v) <= TOL and abs(d[(b, a)] - v) <= TOL
+
+
+def test_weighted_overlap_and_cosine_by_hand():
+    edges = _graph_edges()
+    d = {(a, b): s for a, b, s in sim.node_similarity(edges, metric="overlap", weighted=True)}
+    assert abs(d[("Alice", "Dave")] - 1.5 / 2.5) <= TOL  # Σmin=1.5, min(2.5, 3.5)
+    d = {(a, b): s for a, b, s in sim.node_similarity(edges, metric="cosine", weighted=True)}
+    assert abs(d[("Alice", "Dave")] - 1.5 / (1.5 * np.sqrt(4.25))) <= TOL
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 7, 8])
+def test_similarity_functions(n):
+    md = (_oracle_dir() / f"similarity_functions_0{n}_examples.md").read_text()
+    m = re.search(r"RETURN gds\.similarity\.(\w+)\(\s*(\[[^\]]*\]),\s*(\[[^\]]*\])\s*\)", md)
+    fn, a, b = m.group(1), m.group(2), m.group(3)
+    parse = lambda s: [None if x.strip() == "null" else float(x) for x in s.strip("[]").split(",")]
+    funcs = {"jaccard": sim.jaccard_similarity, "overlap": sim.overlap_similarity,
+             "cosine": sim.cosine_similarity, "pearson": sim.pearson_similarity,
+             "euclidean": sim.euclidean_similarity, "euclideanDistance": sim.euclidean_distance}
+    rows = _read_csv(f"similarity_functions_0{n}_examples.csv")
+    expected = float(next(iter(rows[0].values())))
+    assert abs(funcs[fn](parse(a), parse(b)) - expected) <= TOL
+
+
+# ---- the fast core agrees with brute force in every mode ------------------- #
+def _brute(M, metric, weighted, k, cutoff, largest=True):
+    S = sim.pairwise_scores(M, metric=metric, weighted=weighted)
+    out = []
+    for i in range(S.shape[0]):
+        cand = [(j, S[i, j]) for j in range(S.shape[0]) if j != i and S[i, j] >= cutoff]
+        cand.sort(key=lambda t: ((-t[1] if largest else t[1]), t[0]))
+        out += [(i, j, s) for j, s in cand[:k]]
+    return out
+
+
+@pytest.mark.parametrize("metric", ["jaccard", "overlap", "cosine", "proximity"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("mode", ["dense", "sparse"])
+def test_topk_pairs_matches_brute_force(metric, weighted, mode):
+    rng = np.random.default_rng(7)
+    n, s = 60, 25
+    dense = (rng.random((n, s)) < 0.2) * rng.integers(1, 4, (n, s))
+    M = sp.csr_matrix(dense.astype(float))
+    for largest in (True, False):
+        r, c, v = sim.topk_pairs(M, metric=metric, weighted=weighted, k=4, mode=mode,
+                                 chunk_rows=7, largest=largest, n_jobs=2)
+        exp = _brute(M, metric, weighted, 4, 1e-42, largest)
+        got = sorted(zip(r.tolist(), c.tolist(), v.tolist()), key=lambda t: t[0])
+        exp = sorted(exp, key=lambda t: t[0])
+        # same scores per row (tie order among equal scores can differ only by index rule)
+        assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, _ in exp]
+        assert np.allclose([x for *_, x in got], [x for *_, x in exp], atol=TOL, rtol=0)
+
+
+def test_topk_for_row_matches_topk_pairs():
+    rng = np.random.default_rng(3)
+    M = sp.csr_matrix((rng.random((200, 40)) < 0.15).astype(float))
+    r, c, v = sim.topk_pairs(M, k=5)
+    for i in (0, 17, 199):
+        cols, scores = sim.topk_for_row(M, i, k=5)
+        assert cols.tolist() == c[r == i].tolist()
+        assert np.allclose(scores, v[r == i], atol=TOL)

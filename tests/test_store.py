@@ -1,0 +1,146 @@
+"""The Store contract on every backend: parameters, Unicode, injection, read-only,
+persistence across a restart and across a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from graph.errors import QueryError, ReadOnlyViolation
+from graph.store import open_store
+from loaders import statements
+
+INJECTION = "x' }) DETACH DELETE n //"
+
+
+def _add_regions(store, rows):
+    store.write_batches(statements.node_upsert("Region"), rows)
+
+
+def test_parameters_and_unicode_round_trip(empty_store):
+    _add_regions(empty_store, [
+        {"id": "CN-AH-hefei", "props": {"name": "合肥", "kind": "city"}},
+        {"id": "IN-MH", "props": {"name": "Mahārāshtra", "kind": "state"}},
+    ])
+    rows = empty_store.run("MATCH (r:Region) RETURN r.id AS id, r.name AS name ORDER BY id")
+    assert rows == [{"id": "CN-AH-hefei", "name": "合肥"}, {"id": "IN-MH", "name": "Mahārāshtra"}]
+    found = empty_store.run("MATCH (r:Region {name: $name}) RETURN r.id AS id", {"name": "合肥"})
+    assert found == [{"id": "CN-AH-hefei"}]
+
+
+def test_injection_is_stored_and_found_as_data(empty_store):
+    _add_regions(empty_store, [{"id": "GB-DER", "props": {"name": "Derby"}}, {"id": "evil", "props": {"name": INJECTION}}])
+    rows = empty_store.run("MATCH (r:Region {name: $name}) RETURN r.id AS id, r.name AS name", {"name": INJECTION})
+    assert rows == [{"id": "evil", "name": INJECTION}]
+    assert empty_store.run("MATCH (r:Region) RETURN count(r) AS n") == [{"n": 2}]
+
+
+def test_merge_twice_changes_nothing(empty_store):
+    rows = [{"id": "GB-DER", "props": {"name": "Derby", "population": 261400}}]
+    _add_regions(empty_store, rows)
+    _add_regions(empty_store, rows)
+    assert empty_store.run("MATCH (r:Region) RETURN r.id AS id, r.population AS p") == [{"id": "GB-DER", "p": 261400}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CREATE (n:Region {id: 'x'})",
+        "MATCH (n:Region) DETACH DELETE n",
+        "MATCH (n:Region) SET n.name = 'gone'",
+        "MERGE (n:Region {id: 'x'}) RETURN n",
+        "MATCH (n) REMOVE n.name",
+    ],
+)
+def test_read_only_refuses_writes_and_leaves_data(empty_store, text):
+    _add_regions(empty_store, [{"id": "GB-DER", "props": {"name": "Derby"}}])
+    with pytest.raises(ReadOnlyViolation, match="read-only"):
+        empty_store.read_only(text)
+    assert empty_store.run("MATCH (r:Region) RETURN r.id AS id, r.name AS name") == [{"id": "GB-DER", "name": "Derby"}]
+
+
+def test_database_itself_refuses_writes_on_read_only_path(empty_store):
+    """Bypass rox's clause scanner: the engine's own read-only mode must still refuse."""
+    _add_regions(empty_store, [{"id": "GB-DER", "props": {"name": "Derby"}}])
+    with pytest.raises((ReadOnlyViolation, QueryError)):
+        empty_store._read_only("CREATE (n:Region {id: 'sneaky'})", {}, 10, 5.0)
+    assert empty_store.run("MATCH (r:Region) RETURN count(r) AS n") == [{"n": 1}]
+
+
+def test_read_only_row_cap(empty_store):
+    _add_regions(empty_store, [{"id": f"R{i:03d}", "props": {"name": f"r{i}"}} for i in range(25)])
+    res = empty_store.read_only("MATCH (r:Region) RETURN r.id AS id ORDER BY id", row_cap=10)
+    assert [r["id"] for r in res.rows] == [f"R{i:03d}" for i in range(10)]
+    assert res.truncated is True
+    assert res.columns == ["id"]
+
+
+def test_query_error_is_translated(empty_store):
+    with pytest.raises(QueryError):
+        empty_store.run("MATCH (n RETURN n")
+
+
+def test_embedded_persists_across_restart(tmp_path):
+    db = str(tmp_path / "rox.db")
+    with open_store(db=db) as store:
+        _add_regions(store, [{"id": "GB-DER", "props": {"name": "Derby"}}])
+    with open_store(db=db) as store:
+        assert store.run("MATCH (r:Region) RETURN r.name AS name") == [{"name": "Derby"}]
+
+
+def _server_pid(db_path) -> int:
+    import json
+
+    settings = json.loads((db_path.parent / (db_path.name + ".settings")).read_text())
+    return int(open(settings["pidfile"]).read().strip())
+
+
+def test_embedded_survives_kill_of_server_and_client(tmp_path):
+    """Write from a child process, SIGKILL the child and the database server, reopen:
+    every acknowledged write is there (append-only log, fsync always)."""
+    db = tmp_path / "rox.db"
+    code = (
+        "import sys, time\n"
+        "from graph.store import open_store\n"
+        "from loaders import statements\n"
+        f"s = open_store(db={str(db)!r})\n"
+        "s.write_batches(statements.node_upsert('Region'), [{'id': f'R{i}', 'props': {'name': str(i)}} for i in range(500)])\n"
+        "print('written', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+    assert child.stdout.readline().strip() == "written"
+    server = _server_pid(db)
+    os.kill(child.pid, signal.SIGKILL)
+    os.kill(server, signal.SIGKILL)
+    child.wait(10)
+    for _ in range(50):  # wait until the server process is gone
+        try:
+            os.kill(server, 0)
+            time.sleep(0.1)
+        except ProcessLookupError:
+            break
+    with open_store(db=str(db)) as store:
+        assert store.run("MATCH (r:Region) RETURN count(r) AS n") == [{"n": 500}]
+
+
+def test_two_processes_share_one_embedded_database(tmp_path):
+    db = str(tmp_path / "rox.db")
+    with open_store(db=db) as first:
+        _add_regions(first, [{"id": "GB-DER", "props": {"name": "Derby"}}])
+        out = subprocess.run(
+            [sys.executable, "-c",
+             "from graph.store import open_store\n"
+             f"s = open_store(db={db!r})\n"
+             "print(s.run('MATCH (r:Region) RETURN r.name AS n')[0]['n'])\n"
+             "s.run(\"MERGE (r:Region {id: 'CN-AH'}) SET r.name = 'Anhui'\", write=True)\n"],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "Derby"
+        assert first.run("MATCH (r:Region {id: 'CN-AH'}) RETURN r.name AS n") == [{"n": "Anhui"}]

@@ -1,0 +1,227 @@
+"""Helpers every page uses: the store connection, error boxes, cached queries, downloads.
+
+The store is opened once per process with :func:`get_rox` (``st.cache_resource``)
+from the environment: ``NEO4J_URI`` selects Neo4j, else ``ROX_DB`` names the
+embedded FalkorDB file (``rox app --db PATH`` sets it), else the default file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import date
+from typing import Any, Callable, Iterable, Mapping
+
+import streamlit as st
+
+from graph.config import Settings
+from graph.errors import AmbiguousName, NotFound, QueryError, ReadOnlyViolation, RoxError, StoreUnavailable
+from rox import __version__
+from rox.api import Rox
+from rox.output import cell, to_csv, to_xlsx
+
+ENV_KEYS = ("ROX_DB", "NEO4J_URI", "NEO4J_USER", "NEO4J_DATABASE", "ROX_GRAPH", "XDG_DATA_HOME")
+CACHE_TTL_S = 300
+
+
+# --------------------------------------------------------------------- store
+def settings_key() -> tuple[tuple[str, str | None], ...]:
+    """The environment settings that choose the store (the cache key of the connection)."""
+    return tuple((k, os.environ.get(k)) for k in ENV_KEYS)
+
+
+@st.cache_resource(show_spinner="Opening the graph store…")
+def _open_rox(key: tuple) -> Rox:  # key: settings_key(); only used for caching
+    return Rox.open()
+
+
+def get_rox() -> Rox:
+    """The process-wide :class:`Rox` session for the configured store."""
+    return _open_rox(settings_key())
+
+
+def current_settings() -> Settings | None:
+    try:
+        return Settings.resolve()
+    except ValueError:
+        return None
+
+
+def store_hint(settings: Settings | None = None) -> str:
+    """What to check or run when the store cannot be reached, for the configured engine."""
+    settings = settings or current_settings()
+    if settings is not None and settings.engine == "neo4j":
+        return (
+            f"rox is set to use **Neo4j** at `{settings.neo4j_uri}` (setting `NEO4J_URI`). "
+            "Start it with `docker compose up -d neo4j`, check `NEO4J_USER` / `NEO4J_PASSWORD`, "
+            "or unset `NEO4J_URI` to use the embedded database instead."
+        )
+    path = settings.db_path if settings is not None else "the default file"
+    return (
+        f"rox uses the **embedded FalkorDB** database file `{path}` (setting `ROX_DB`). "
+        "It starts by itself: check that the folder is writable, or choose another file with "
+        "`ROX_DB=/path/rox.db` or `rox app --db /path/rox.db`, then press **Retry**."
+    )
+
+
+def show_store_error(exc: BaseException) -> None:
+    """A friendly box for an unreachable store (never a traceback)."""
+    _open_rox.clear()
+    st.error(f"**The graph store is unreachable.** {exc}", icon=":material/cloud_off:")
+    st.info(store_hint(), icon=":material/lightbulb:")
+    if st.button("Retry", key="rox-retry-store"):
+        st.cache_data.clear()
+        st.rerun()
+
+
+def show_error(exc: BaseException) -> None:
+    """A message box for rox's own errors."""
+    if isinstance(exc, StoreUnavailable):
+        show_store_error(exc)
+    elif isinstance(exc, ReadOnlyViolation):
+        st.error(f"**Refused (read-only).** {exc}", icon=":material/block:")
+    elif isinstance(exc, AmbiguousName):
+        st.warning(str(exc))
+    elif isinstance(exc, NotFound):
+        st.warning(str(exc))
+    elif isinstance(exc, QueryError):
+        st.error(f"**The query failed.** {exc}")
+    else:
+        st.error(str(exc))
+
+
+def guarded(render: Callable[[], None]) -> Callable[[], None]:
+    """Wrap a page's ``render`` so rox errors become message boxes."""
+
+    def page() -> None:
+        try:
+            render()
+        except RoxError as exc:
+            show_error(exc)
+
+    page.__name__ = getattr(render, "__name__", "page")
+    page.__doc__ = render.__doc__
+    return page
+
+
+def sidebar_status() -> None:
+    """The store description and a refresh button, in the sidebar."""
+    settings = current_settings()
+    with st.sidebar:
+        st.caption(f"rox {__version__} · {settings.describe() if settings else 'no store configured'}")
+        if st.button("Refresh data", key="rox-refresh", help="Read the store again (after loading data elsewhere)"):
+            st.cache_data.clear()
+            st.rerun()
+
+
+def data_changed() -> None:
+    """Forget cached query results (after a load)."""
+    st.cache_data.clear()
+
+
+# ------------------------------------------------------------- cached reads
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_S)
+def query(key: tuple, name: str, params_json: str = "{}") -> list[dict[str, Any]]:
+    return get_rox().query(name, **json.loads(params_json))
+
+
+def named(name: str, **params: Any) -> list[dict[str, Any]]:
+    """A named query's rows, cached for a few minutes per store."""
+    return query(settings_key(), name, json.dumps(params, sort_keys=True, default=str))
+
+
+def regions() -> list[dict[str, Any]]:
+    return named("regions")
+
+
+def region_label(row: Mapping[str, Any]) -> str:
+    bits = [b for b in (row.get("kind"), row.get("country")) if b]
+    return f"{row.get('name') or row['id']} ({', '.join(bits)}) · {row['id']}" if bits else f"{row.get('name')} · {row['id']}"
+
+
+def region_picker(label: str, key: str, *, default: str | None = None, exclude: Iterable[str] = (),
+                  help: str | None = None, container=None) -> str | None:
+    """A searchable region select box (type to filter); returns the region id or None.
+
+    The choice is mirrored in the URL (``?<key>=<id>``) so a page can be shared.
+    """
+    rows = [r for r in regions() if r["id"] not in set(exclude)]
+    ids = [r["id"] for r in rows]
+    labels = {r["id"]: region_label(r) for r in rows}
+    wanted = st.query_params.get(key) or default
+    index = ids.index(wanted) if wanted in ids else None
+    where = container or st
+    choice = where.selectbox(label, ids, index=index, format_func=lambda i: labels.get(i, i), key=f"pick-{key}",
+                             placeholder="Type a region name…", help=help)
+    if choice:
+        st.query_params[key] = choice
+    elif key in st.query_params:
+        del st.query_params[key]
+    return choice
+
+
+def empty_store_notice() -> bool:
+    """Say so (with what to do) when nothing is loaded; True when the store is empty."""
+    if regions():
+        return False
+    st.info(
+        "No regions are loaded yet. Load the demo data (or your own files) on the **Load data** page, "
+        "or run `rox demo` in a terminal.",
+        icon=":material/info:",
+    )
+    return True
+
+
+# ----------------------------------------------------------------- downloads
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_stem(*parts: str) -> str:
+    """A safe file name stem: ``rox-matches-GB-DER-2024-05-01``."""
+    return "-".join(_SAFE.sub("_", p).strip("_") for p in ("rox", *parts, date.today().isoformat()) if p)
+
+
+def to_json_doc(rows: list[dict[str, Any]], meta: Mapping[str, Any] | None = None, rows_key: str = "rows") -> str:
+    doc: dict[str, Any] = {}
+    if meta:
+        doc["parameters"] = dict(meta)
+    doc[rows_key] = rows
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+
+
+def download_buttons(rows: list[dict[str, Any]], stem: str, *, meta: Mapping[str, Any] | None = None,
+                     flat_rows: list[dict[str, Any]] | None = None, key: str, rows_key: str = "rows") -> None:
+    """CSV, XLSX and JSON download buttons for ``rows`` (with ``meta`` as the parameters).
+
+    CSV and XLSX get ``flat_rows`` (strings) when given; JSON keeps the nested rows.
+    """
+    flat = flat_rows if flat_rows is not None else [{k: cell(v) if isinstance(v, (list, dict)) else v for k, v in r.items()} for r in rows]
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Download CSV", to_csv(flat, meta).encode("utf-8"), file_name=f"{stem}.csv", mime="text/csv",
+                       key=f"{key}-csv", icon=":material/download:", on_click="ignore")
+    c2.download_button("Download XLSX", to_xlsx(flat, meta), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
+                       icon=":material/download:", on_click="ignore")
+    c3.download_button("Download JSON", to_json_doc(rows, meta, rows_key).encode("utf-8"), file_name=f"{stem}.json",
+                       mime="application/json", key=f"{key}-json", icon=":material/download:", on_click="ignore")
+
+
+def table(rows: list[dict[str, Any]], *, key: str | None = None, columns: list[str] | None = None, **kw):
+    """Rows as a dataframe with list/dict cells flattened (lists joined by '; ')."""
+    import pandas as pd
+
+    if columns is None:
+        cols: list[str] = []
+        for r in rows:
+            cols += [k for k in r if k not in cols]
+    else:
+        cols = columns
+    frame = pd.DataFrame([{c: _cell(r.get(c)) for c in cols} for r in rows], columns=cols)
+    return st.dataframe(frame, key=key, hide_index=True, width="stretch", **kw)
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, (list, tuple, dict)):
+        return cell(v)
+    return v

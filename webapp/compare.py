@@ -1,0 +1,163 @@
+"""Compare two regions: sector profiles side by side (RCA / location quotient), shared and
+complementary sectors, the firms, universities and agreements bridging them, and the
+overlap drawn as a graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from webapp import common, visgraph
+from webapp import graph_export
+
+
+@st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)
+def run_compare(key: tuple, a: str, b: str) -> dict[str, Any]:
+    try:
+        from queries.matching import compare
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("queries.matching", "queries.measures"):
+            raise
+        return fallback_compare(a, b)
+    out = compare(common.get_rox().store, a, b)
+    return {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in dict(out).items()}
+
+
+def fallback_compare(a: str, b: str) -> dict[str, Any]:
+    """Profiles, shared sectors and bridges from the named queries (no RCA, no complementary)."""
+    rx = common.get_rox()
+    prof: dict[str, dict[str, Any]] = {}
+    for side, region in (("a", a), ("b", b)):
+        for r in rx.query("region-profile", region=region):
+            if r["kind"] != "sector":
+                continue
+            row = prof.setdefault(r["id"], {"sector": r["id"], "name": r["name"], "a_value": None, "b_value": None,
+                                            "a_rca": None, "b_rca": None})
+            v = r.get("value")
+            if v is not None and (row[f"{side}_value"] is None or v > row[f"{side}_value"]):
+                row[f"{side}_value"] = v
+            elif row[f"{side}_value"] is None:
+                row[f"{side}_value"] = 0
+    return {"profiles": sorted(prof.values(), key=lambda r: r["sector"]),
+            "shared": [{"sector": r["id"], "name": r["name"], "a_value": r["a_value"], "b_value": r["b_value"]}
+                       for r in rx.query("shared-sectors", a=a, b=b)],
+            "complementary": [],
+            "bridges": rx.query("bridges", a=a, b=b)}
+
+
+def profile_chart(profiles: list[dict[str, Any]], a_name: str, b_name: str):
+    """Grouped bars per sector: RCA (location quotient) of both regions, or values when there is no RCA."""
+    import altair as alt
+    import pandas as pd
+
+    use_rca = any(p.get("a_rca") is not None or p.get("b_rca") is not None for p in profiles)
+    field, title = ("rca", "RCA / location quotient") if use_rca else ("value", "value")
+    data = []
+    for p in profiles:
+        for side, name in (("a", a_name), ("b", b_name)):
+            v = p.get(f"{side}_{field}")
+            data.append({"sector": p.get("name") or p.get("sector"), "region": name, field: float(v or 0.0)})
+    if not data:
+        return None
+    frame = pd.DataFrame(data)
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("sector:N", sort="-x", title=None),
+        x=alt.X(f"{field}:Q", title=title),
+        yOffset="region:N",
+        color=alt.Color("region:N", title=None, scale=alt.Scale(range=["#1f77b4", "#d62728"])),
+        tooltip=["sector:N", "region:N", alt.Tooltip(f"{field}:Q", format=".3f")],
+    ).properties(height=max(220, 34 * len(profiles)))
+    if use_rca:
+        rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 4], color="#555").encode(x="x:Q")
+        return bars + rule
+    return bars
+
+
+def overlap_view(a: str, b: str, data: dict[str, Any], names: dict[str, str]) -> visgraph.GraphView:
+    """The two regions, their shared and complementary sectors and the bridges between them."""
+    view = visgraph.GraphView()
+    region_ids = set(names)
+    view.add_node(a, "Region", names.get(a, a))
+    view.add_node(b, "Region", names.get(b, b))
+    for s in data.get("shared") or []:
+        sid = s.get("sector") or s.get("id")
+        view.add_node(sid, "Sector", s.get("name"))
+        view.add_edge(a, "HAS_SECTOR", sid, rca=s.get("a_rca"))
+        view.add_edge(b, "HAS_SECTOR", sid, rca=s.get("b_rca"))
+    for s in data.get("complementary") or []:
+        sid = s.get("sector") or s.get("id")
+        view.add_node(sid, "Sector", s.get("name"))
+        side = s.get("side") or s.get("strong_in")
+        if side in (a, "a", "A") or (side is None and (s.get("a_rca") or 0) >= (s.get("b_rca") or 0)):
+            view.add_edge(a, "HAS_SECTOR", sid, rca=s.get("a_rca"))
+        else:
+            view.add_edge(b, "HAS_SECTOR", sid, rca=s.get("b_rca"))
+    label_of = {"firm": "Firm", "university": "University", "agreement": "Agreement", "trade": "Trade"}
+    for br in data.get("bridges") or []:
+        nid = f"{br.get('kind')}:{br.get('id')}" if br.get("kind") == "trade" else str(br.get("id"))
+        view.add_node(nid, label_of.get(br.get("kind"), "Node"), br.get("name"), source=br.get("source"))
+        rel = str(br.get("relation") or "LINK")
+        parts = rel.split("/") if "/" in rel else [rel, rel]
+        for place, side, part in ((br.get("a_place"), a, parts[0]), (br.get("b_place"), b, parts[-1])):
+            if not place:
+                continue
+            if place not in view.nodes:
+                view.add_node(place, "Region" if place in region_ids else "Sector", names.get(place, place))
+                if place in region_ids and place != side:
+                    view.add_edge(place, "PART_OF", side)
+            view.add_edge(nid, part, place, source=br.get("source"))
+    return view
+
+
+def render() -> None:
+    st.title("Compare two regions")
+    if common.empty_store_notice():
+        return
+    c1, c2 = st.columns(2)
+    a = common.region_picker("Region A", "a", container=c1)
+    b = common.region_picker("Region B", "b", container=c2, exclude=[a] if a else [])
+    if not a or not b:
+        st.info("Pick two regions to compare.")
+        return
+    names = {r["id"]: r.get("name") or r["id"] for r in common.regions()}
+    data = run_compare(common.settings_key(), a, b)
+    a_name, b_name = names.get(a, a), names.get(b, b)
+    profiles = data.get("profiles") or []
+    shared = data.get("shared") or []
+    comp = data.get("complementary") or []
+    bridges = data.get("bridges") or []
+    m = st.columns(4)
+    m[0].metric("Sectors in either", len(profiles))
+    m[1].metric("Shared sectors", len(shared))
+    m[2].metric("Complementary", len(comp))
+    m[3].metric("Bridges", len(bridges))
+
+    st.subheader("Sector profiles")
+    chart = profile_chart(profiles, a_name, b_name)
+    if chart is None:
+        st.info("Neither region has sector data.")
+    else:
+        st.altair_chart(chart, width="stretch")
+        st.caption("RCA above 1 (dashed line): the sector's share of the region is above its share of all regions.")
+    common.table(profiles, key="cmp-profiles")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Shared sectors")
+        common.table(shared, key="cmp-shared") if shared else st.caption("none")
+    with right:
+        st.subheader("Complementary sectors")
+        common.table(comp, key="cmp-comp") if comp else st.caption("none")
+    st.subheader("Bridges: firms, universities, agreements and trade")
+    common.table(bridges, key="cmp-bridges") if bridges else st.caption("none recorded")
+
+    st.subheader("The overlap as a graph")
+    view = overlap_view(a, b, data, names)
+    positions = st.session_state.setdefault("cmp-positions", {})
+    key = f"cmp-{a}-{b}"
+    positions[key] = visgraph.layout(view, positions.get(key))
+    visgraph.show(view, key=key, positions=positions[key], height=560, highlight=[a, b])
+    graph_export.download_buttons(view, common.file_stem("overlap", a, b), key="cmp-graph",
+                                  title=f"rox: {a_name} and {b_name}", positions=positions[key])
+    common.download_buttons(profiles, common.file_stem("profiles", a, b), key="dl-cmp", meta={"a": a, "b": b})

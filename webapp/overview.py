@@ -1,0 +1,87 @@
+"""Overview: what is loaded (counts by label and relationship), the sources, a map of the regions.
+
+The map is an Altair chart (a graticule and one marker per region with coordinates);
+it needs no map tiles, so it works offline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from webapp import common
+
+
+def region_map(rows: list[dict[str, Any]]):
+    """An offline map: graticule lines and a marker per region with coordinates (None if none have)."""
+    import altair as alt
+    import pandas as pd
+
+    points = [r for r in rows if r.get("lat") is not None and r.get("lon") is not None]
+    if not points:
+        return None
+    frame = pd.DataFrame([{"id": r["id"], "name": r.get("name") or r["id"], "kind": r.get("kind") or "",
+                           "country": r.get("country") or "", "lat": float(r["lat"]), "lon": float(r["lon"])}
+                          for r in points])
+    projection = {"type": "equalEarth"}
+    grid = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#d0d7de", strokeWidth=0.6, fill=None)
+    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f4f8fb", stroke="#9aa5b1", strokeWidth=0.8)
+    dots = (
+        alt.Chart(frame)
+        .mark_circle(size=70, opacity=0.85, stroke="#ffffff", strokeWidth=0.8)
+        .encode(longitude="lon:Q", latitude="lat:Q", color=alt.Color("kind:N", title="kind"),
+                tooltip=["name:N", "id:N", "kind:N", "country:N", alt.Tooltip("lat:Q", format=".2f"),
+                         alt.Tooltip("lon:Q", format=".2f")])
+    )
+    return (sphere + grid + dots).project(**projection).properties(height=420)
+
+
+def render() -> None:
+    st.title("rox - Region Overlap eXplorer")
+    st.caption("Partner regions by industry overlap, with the reasons and the source of every fact.")
+    rx = common.get_rox()
+    settings = rx.store.settings
+    st.markdown(f"**Store:** {settings.describe()}")
+
+    stats = common.named("stats")
+    nodes = [r for r in stats if r["kind"] == "node"]
+    rels = [r for r in stats if r["kind"] == "relationship"]
+    if not nodes:
+        common.empty_store_notice()
+        return
+
+    n_nodes = sum(r["count"] for r in nodes)
+    n_rels = sum(r["count"] for r in rels)
+    by_label = {r["name"]: r["count"] for r in nodes}
+    cols = st.columns(6)
+    cols[0].metric("Nodes", f"{n_nodes:,}")
+    cols[1].metric("Relationships", f"{n_rels:,}")
+    cols[2].metric("Regions", f"{by_label.get('Region', 0):,}")
+    cols[3].metric("Firms", f"{by_label.get('Firm', 0):,}")
+    cols[4].metric("Universities", f"{by_label.get('University', 0):,}")
+    cols[5].metric("Sources", f"{by_label.get('Source', 0):,}")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Nodes by label")
+        common.table([{"label": r["name"], "count": r["count"]} for r in nodes], key="ov-nodes")
+    with right:
+        st.subheader("Relationships by type")
+        common.table([{"type": r["name"], "count": r["count"]} for r in rels], key="ov-rels")
+
+    st.subheader("Regions on the map")
+    regions = common.regions()
+    chart = region_map(regions)
+    if chart is None:
+        st.info("No region has coordinates (lat/lon) yet.")
+    else:
+        with_xy = sum(1 for r in regions if r.get("lat") is not None and r.get("lon") is not None)
+        st.altair_chart(chart, width="stretch")
+        st.caption(f"{with_xy} of {len(regions)} regions have coordinates.")
+
+    st.subheader("Data sources")
+    sources = common.named("sources")
+    common.table(sources, key="ov-sources", columns=["id", "title", "kind", "publisher", "date", "url"],
+                 column_config={"url": st.column_config.LinkColumn("url")})
+    common.download_buttons(sources, common.file_stem("sources"), key="dl-sources")

@@ -1,0 +1,225 @@
+"""Find partners: pick a region, a measure and filters; ranked partners with the reasons.
+
+The matching engine (:mod:`queries.matching`) is imported when the page runs, so the
+rest of the app works while it is missing. Results are cached per parameter set, so
+changing the selected row or downloading does not recompute them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import streamlit as st
+
+from graph.errors import RoxError
+from webapp import common
+
+EXPLANATION_KINDS = (
+    ("firms", "Firms linking them"),
+    ("universities", "Universities"),
+    ("agreements", "Agreements"),
+    ("trade", "Trade figures"),
+)
+BASE_COLUMNS = ("rank", "region", "name", "country", "kind", "score")
+DETAIL_COLUMNS = ("shared_sectors", "complementary_sectors", "firms", "universities", "agreements", "trade")
+FALLBACK_BLEND = {"jaccard": 0.4, "rca-cosine": 0.4, "adamic-adar": 0.2}
+
+
+def _matching():
+    try:
+        from queries import matching
+    except ModuleNotFoundError as exc:
+        if exc.name in ("queries.matching", "queries.measures"):
+            return None
+        raise
+    return matching
+
+
+def measure_specs() -> dict[str, Any]:
+    try:
+        from queries.measures import MEASURES
+    except ModuleNotFoundError:
+        return {}
+    return dict(MEASURES)
+
+
+def measure_names(matching) -> list[str]:
+    names = list(measure_specs())
+    if "blend" not in names:
+        names.append("blend")
+    preferred = [n for n in ("jaccard", "blend") if n in names]
+    return preferred + [n for n in names if n not in preferred]
+
+
+def default_weights(matching) -> dict[str, float]:
+    for attr in ("DEFAULT_WEIGHTS", "BLEND_WEIGHTS", "DEFAULT_BLEND"):
+        w = getattr(matching, attr, None)
+        if isinstance(w, dict) and w:
+            return {str(k): float(v) for k, v in w.items()}
+    specs = measure_specs()
+    return {k: v for k, v in FALLBACK_BLEND.items() if k in specs} or {"jaccard": 1.0}
+
+
+@st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)
+def run_match(key: tuple, region: str, params_json: str) -> dict[str, Any]:
+    """Run the matcher (cached); returns rows, flat rows and parameters as plain data."""
+    matching = _matching()
+    params = json.loads(params_json)
+    res = matching.match(common.get_rox().store, region, **params)
+    return {"rows": list(res.rows), "flat": list(res.flat_rows()), "params": dict(res.params)}
+
+
+def years() -> list[int]:
+    rows = common.named("region-sector-matrix")
+    return sorted({int(r["year"]) for r in rows if r.get("year") is not None}, reverse=True)
+
+
+def _fmt(v: Any) -> Any:
+    return round(v, 4) if isinstance(v, float) else v
+
+
+def ranked_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The table shown: base columns, score components, then counts and the top shared sectors."""
+    components: list[str] = []
+    for r in rows:
+        for k, v in r.items():
+            if k not in BASE_COLUMNS and k not in DETAIL_COLUMNS and k not in components and isinstance(v, (int, float)) \
+                    and not isinstance(v, bool):
+                components.append(k)
+    out = []
+    for r in rows:
+        shared = r.get("shared_sectors") or []
+        row = {c: _fmt(r.get(c)) for c in BASE_COLUMNS}
+        row.update({c: _fmt(r.get(c)) for c in components})
+        row["shared sectors"] = "; ".join(s.get("name") or s.get("sector") for s in shared[:6]) + ("…" if len(shared) > 6 else "")
+        row["# shared"] = len(shared)
+        row["# complementary"] = len(r.get("complementary_sectors") or [])
+        row["links"] = sum(len(r.get(k) or []) for k, _ in EXPLANATION_KINDS)
+        out.append(row)
+    return out, components
+
+
+def explanation(row: dict[str, Any], region_name: str) -> None:
+    """The reasons for one match: sectors with RCA on both sides, then links, each with its source."""
+    st.subheader(f"Why {row.get('name') or row['region']}?")
+    st.caption(f"{region_name} (A) and {row.get('name')} (B) · score {_fmt(row.get('score'))}")
+    shared = row.get("shared_sectors") or []
+    comp = row.get("complementary_sectors") or []
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown(f"**Shared sectors ({len(shared)})** - both regions hold them")
+        if shared:
+            common.table([{k: _fmt(v) for k, v in s.items()} for s in shared], key=f"ex-shared-{row['region']}")
+        else:
+            st.caption("none")
+    with c2:
+        st.markdown(f"**Complementary sectors ({len(comp)})** - strong on one side only")
+        if comp:
+            common.table([{k: _fmt(v) for k, v in s.items()} for s in comp], key=f"ex-comp-{row['region']}")
+        else:
+            st.caption("none")
+    for k, title in EXPLANATION_KINDS:
+        items = row.get(k) or []
+        st.markdown(f"**{title} ({len(items)})**")
+        if items:
+            common.table(items, key=f"ex-{k}-{row['region']}")
+        else:
+            st.caption("none recorded")
+
+
+def render() -> None:
+    st.title("Find partners")
+    st.caption("Regions whose industries overlap with yours, ranked, with the reasons and their sources.")
+    if common.empty_store_notice():
+        return
+    matching = _matching()
+    if matching is None:
+        st.warning("The matching engine (queries/matching.py) is not installed in this build of rox.")
+        return
+
+    region = common.region_picker("Your region", "region", help="Type to search by name; the id is shown after the name.")
+    specs = measure_specs()
+    names = measure_names(matching)
+    with st.expander("Measure and filters", expanded=True):
+        c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+        measure = c1.selectbox("Measure", names, key="pm-measure",
+                               format_func=lambda n: f"{n} - {specs[n].description}" if n in specs else
+                               (f"{n} - weighted mix of measures" if n == "blend" else n))
+        top = c2.number_input("How many", min_value=1, max_value=200, value=10, step=5, key="pm-top")
+        all_years = years()
+        year = c3.selectbox("Year", [None, *all_years], key="pm-year",
+                            format_func=lambda y: "latest per region" if y is None else str(y))
+        min_sectors = c4.number_input("Min. shared sectors", min_value=0, max_value=50, value=1, key="pm-min")
+        c5, c6, c7 = st.columns([1, 2, 2])
+        exclude_same = c5.checkbox("Exclude my country", key="pm-excl")
+        all_regions = common.regions()
+        countries = c6.multiselect("Only these countries", sorted({r["country"] for r in all_regions if r.get("country")}),
+                                   key="pm-countries")
+        kinds = c7.multiselect("Only these kinds", sorted({r["kind"] for r in all_regions if r.get("kind")}),
+                               key="pm-kinds")
+        weights = None
+        if measure == "blend":
+            defaults = default_weights(matching)
+            parts = st.multiselect("Blend components", [n for n in names if n != "blend"],
+                                   default=[n for n in defaults if n in names], key="pm-parts")
+            wcols = st.columns(max(1, len(parts)))
+            weights = {p: wcols[i].slider(f"weight: {p}", 0.0, 1.0, float(defaults.get(p, 0.5)), 0.05, key=f"pm-w-{p}")
+                       for i, p in enumerate(parts)}
+    if not region:
+        st.info("Pick your region above to see its partners.")
+        return
+
+    params: dict[str, Any] = {"measure": measure, "top": int(top), "year": year, "exclude_same_country": exclude_same,
+                              "countries": countries or None, "kinds": kinds or None, "min_sectors": int(min_sectors)}
+    if weights is not None:
+        params["weights"] = weights
+    started = time.perf_counter()
+    try:
+        with st.spinner("Scoring regions…"):
+            result = run_match(common.settings_key(), region, json.dumps(params, sort_keys=True))
+    except (ValueError, KeyError) as exc:  # bad measure/weights: say so, keep the page
+        st.error(f"Cannot score with these settings: {exc}")
+        return
+    elapsed = time.perf_counter() - started
+    rows = result["rows"]
+    region_name = next((r.get("name") for r in all_regions if r["id"] == region), region)
+    st.subheader(f"Partners for {region_name}")
+    if not rows:
+        st.info("No region passes these filters. Loosen them (fewer countries/kinds, a lower minimum).")
+        return
+    shown, components = ranked_rows(rows)
+    st.caption(f"{len(rows)} partners · measure {measure}" + (f" (components: {', '.join(components)})" if components else "")
+               + f" · {elapsed * 1000:.0f} ms")
+    event = common.table(shown, key="pm-table", on_select="rerun", selection_mode="single-row",
+                         column_config={"score": st.column_config.ProgressColumn(
+                             "score", format="%.3f", min_value=0.0,
+                             max_value=max(1.0, max((r["score"] or 0) for r in shown)))})
+    selected = None
+    try:
+        sel = event.selection.rows if event is not None else []
+        selected = sel[0] if sel else None
+    except AttributeError:
+        pass
+    choices = list(range(len(rows)))
+    if selected != st.session_state.get("pm-last-selected"):
+        st.session_state["pm-last-selected"] = selected
+        if selected is not None and selected < len(rows):
+            st.session_state["pm-explain"] = selected
+    if st.session_state.get("pm-explain", 0) >= len(rows):
+        st.session_state["pm-explain"] = 0
+    pick = st.selectbox("Explain", choices, key="pm-explain",
+                        format_func=lambda i: f"#{rows[i].get('rank')} {rows[i].get('name')} ({rows[i].get('region')})",
+                        help="Or select a row in the table.")
+    meta = dict(result["params"])
+    meta.setdefault("region", region)
+    common.download_buttons(rows, common.file_stem("partners", region, measure), meta=meta, flat_rows=result["flat"],
+                            key="dl-partners", rows_key="matches")
+    with st.container(border=True, key="pm-explanation"):
+        explanation(rows[pick], region_name)
+    with st.expander("Parameters of this list"):
+        st.json(meta)
+
+
+__all__ = ["render", "run_match", "ranked_rows", "RoxError"]
