@@ -72,7 +72,7 @@ REL_TYPES: dict[str, RelType] = {
             "TRADES_WITH",
             REGION,
             REGION,
-            ("value", "currency", "year", "direction", "flow", "source", "evidence"),
+            ("value", "currency", "unit", "sector", "year", "direction", "flow", "source", "evidence"),
             "a trade figure between two places",
         ),
         RelType("SOURCED_FROM", "*", SOURCE, ("evidence",), "where a node's facts come from"),

@@ -243,7 +243,7 @@ def build_plan(records: list[RawRecord], known: dict[str, set[str]] | None = Non
             continue
         if s == "regions":
             ref(raw, "part_of", "Region", rec.part_of)
-            provenance(raw, "", rec.source, None)
+            ref(raw, "source", "Source", rec.source)  # a place's existence needs no quote
             plan.add_node("Region", rec.id, rec.model_dump(exclude={"id", "part_of"}))
             if rec.part_of:
                 plan.add_rel("PART_OF", rec.id, rec.part_of, {"source": rec.source})
@@ -263,7 +263,8 @@ def build_plan(records: list[RawRecord], known: dict[str, set[str]] | None = Non
             ref(raw, "from", "Region", rec.from_)
             ref(raw, "to", "Region", rec.to)
             provenance(raw, "", rec.source, rec.evidence)
-            key = f"{rec.source}|{rec.direction}|{rec.flow or ''}|{rec.year}"
+            ref(raw, "sector", "Sector", rec.sector)
+            key = f"{rec.source}|{rec.direction}|{rec.flow or ''}|{rec.sector or ''}|{rec.unit or rec.currency}|{rec.year or ''}"
             plan.add_rel("TRADES_WITH", rec.from_, rec.to, rec.model_dump(exclude={"from_", "to"}), key=key)
         else:
             _plan_entity(raw, rec, plan, ref, provenance)
@@ -286,12 +287,15 @@ SINGLE_LINKS = {
 
 def _plan_entity(raw: RawRecord, rec, plan: Plan, ref, provenance) -> None:
     label = ENTITY_LABEL[raw.section]
-    provenance(raw, "", rec.source, rec.evidence)
+    if raw.section == "agreements":  # an agreement is a fact: quote it when a document says it
+        provenance(raw, "", rec.source, rec.evidence)
+    else:  # firms and universities exist without a quote; their own link facts may quote
+        ref(raw, "source", "Source", rec.source)
     link_fields = {f for f, *_ in LINKS.get(raw.section, [])} | {f for f, *_ in SINGLE_LINKS.get(raw.section, [])}
     plan.add_node(label, rec.id, rec.model_dump(exclude={"id", *link_fields}))
     plan.add_rel("SOURCED_FROM", rec.id, rec.source, {"evidence": rec.evidence}, start_label=label)
     base = {"source": rec.source, "evidence": rec.evidence}
-    for fieldname, rel, target, _ in SINGLE_LINKS.get(raw.section, []):
+    for fieldname, rel, target in SINGLE_LINKS.get(raw.section, []):
         target_id = getattr(rec, fieldname)
         ref(raw, fieldname, target, target_id)
         if target_id:

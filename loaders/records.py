@@ -10,11 +10,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import pycountry
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from graph.model import REGION_KINDS
 
 SOURCE_KINDS = ("document", "dataset", "website", "statistics")
+# ISO 3166-1 codes that are not countries but name places facts refer to:
+# EU is "exceptionally reserved" for the European Union; ZZ is user-assigned
+# ("unknown or other", e.g. "non-EU countries").
+NON_COUNTRY_CODES = frozenset({"EU", "ZZ"})
 
 
 def _split_list(value):
@@ -68,7 +72,7 @@ class Country(Record):
     def _iso_country(cls, v):
         if v is None:
             return v
-        if pycountry.countries.get(alpha_2=v.upper()) is None:
+        if v.upper() not in NON_COUNTRY_CODES and pycountry.countries.get(alpha_2=v.upper()) is None:
             raise ValueError(f"{v!r} is not an ISO 3166-1 alpha-2 country code")
         return v.upper()
 
@@ -139,6 +143,7 @@ class UniversityRec(Country):
     name: str = Field(min_length=1)
     located_in: OptStr = None
     domain: OptStr = None
+    aliases: StrList = []
     researches: Links = []
     source: str = Field(min_length=1)
     evidence: OptStr = None
@@ -156,15 +161,25 @@ class AgreementRec(Record):
 
 
 class TradeRec(Record):
+    """A flow between two places: money (``currency``) or another unit (``share``, ``jobs``)."""
+
     from_: str = Field(alias="from", min_length=1)
     to: str = Field(min_length=1)
     value: float
-    currency: str = Field(min_length=3, max_length=3)
-    year: Annotated[int, Field(ge=1800, le=2200)]
+    currency: Annotated[str | None, Field(min_length=3, max_length=3)] = None
+    unit: OptStr = None
+    sector: OptStr = None
+    year: Annotated[OptInt, Field(ge=1800, le=2200)] = None
     direction: Literal["export", "import", "total"]
     flow: OptStr = None
     source: str = Field(min_length=1)
     evidence: OptStr = None
+
+    @model_validator(mode="after")
+    def _currency_or_unit(self):
+        if (self.currency is None) == (self.unit is None):
+            raise ValueError("give exactly one of currency (money) or unit (share, jobs, ...)")
+        return self
 
 
 SECTIONS: dict[str, type[Record]] = {

@@ -206,7 +206,10 @@ _SCRIPT = r"""
   try { saved = JSON.parse(window.localStorage.getItem(KEY) || "null"); } catch (e) { saved = null; }
   var known = 0;
   if (saved) {
-    nodesData.forEach(function (n) { var p = saved[n.id]; if (p) { n.x = p.x; n.y = p.y; known++; } });
+    nodesData.forEach(function (n) {
+      var p = saved[n.id];
+      if (p) { n.x = p.x; n.y = p.y; n.fixed = {x: true, y: true}; known++; }
+    });
   }
   var allKnown = nodesData.length > 0 && known === nodesData.length;
   if (allKnown) { options.physics.enabled = false; }
@@ -220,6 +223,10 @@ _SCRIPT = r"""
   }
   function settled() {
     network.setOptions({physics: false});
+    if (known) {
+      nodes.update(nodesData.filter(function (n) { return n.fixed; })
+                            .map(function (n) { return {id: n.id, fixed: false}; }));
+    }
     save();
     var ms = Math.round(performance.now() - t0);
     document.body.setAttribute("data-settled", String(ms));

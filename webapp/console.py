@@ -1,0 +1,115 @@
+"""Cypher console: read-only Cypher with parameters, a row cap and a timeout.
+
+Read-only is enforced as in ``rox cypher``: :meth:`rox.api.Rox.cypher` refuses write
+clauses before the database sees them, and the database runs the query in read-only
+mode as well. The named queries from ``queries/cypher`` can be picked and run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
+from queries import registry
+from webapp import common, graph_export, visgraph
+
+CUSTOM = "(your own query)"
+EXAMPLE = "MATCH (r:Region)-[h:HAS_SECTOR]->(s:Sector)\nRETURN r.name AS region, s.name AS sector, h.value AS value\nORDER BY value DESC\nLIMIT 25"
+EXAMPLE_PARAMS = {"region": "GB-DER", "a": "GB-DER", "b": "CN-AH", "node": "GB-DER", "sector": "aerospace",
+                  "text": "derby", "limit": 25}
+
+
+def parse_params(text: str) -> dict[str, Any]:
+    """The parameters box: a JSON object (``{"region": "GB-DER"}``), or ``key=value`` lines.
+
+    >>> parse_params('{"a": 1}')
+    {'a': 1}
+    >>> parse_params("region=GB-DER\\nlimit=10")
+    {'region': 'GB-DER', 'limit': 10}
+    >>> parse_params("")
+    {}
+    """
+    text = text.strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        value = json.loads(text)
+        if not isinstance(value, dict):
+            raise ValueError("parameters must be a JSON object")
+        return value
+    from rox.cli import parse_param
+
+    out = {}
+    for line in text.splitlines():
+        if line.strip():
+            k, v = parse_param(line.strip())
+            out[k] = v
+    return out
+
+
+def _pick_query() -> None:
+    name = st.session_state.get("cs-named")
+    if not name or name == CUSTOM:
+        return
+    q = registry.get(name)
+    engine = common.get_rox().store.engine
+    st.session_state["cs-text"] = q.text(engine)
+    st.session_state["cs-params"] = json.dumps({p: EXAMPLE_PARAMS.get(p, "") for p in q.params}, indent=1) if q.params else ""
+
+
+def render() -> None:
+    st.title("Cypher console")
+    st.caption("Read-only: queries that write (CREATE, MERGE, SET, DELETE, …) are refused.")
+    queries = sorted(registry.load_all().values(), key=lambda q: q.name)
+    docs = {q.name: q.description for q in queries}
+    st.session_state.setdefault("cs-text", EXAMPLE)
+    st.session_state.setdefault("cs-params", "")
+    st.selectbox("Named query", [CUSTOM, *docs], key="cs-named", on_change=_pick_query,
+                 help="Pick one of rox's named queries to fill the editor.")
+    if st.session_state.get("cs-named") in docs:
+        st.caption(docs[st.session_state["cs-named"]])
+    c1, c2 = st.columns([3, 1])
+    text = c1.text_area("Cypher", key="cs-text", height=200)
+    params_text = c2.text_area("Parameters (JSON or key=value lines)", key="cs-params", height=200)
+    o1, o2, o3, o4 = st.columns([1, 1, 1, 1])
+    row_cap = int(o1.number_input("Row cap", min_value=1, max_value=100_000, value=DEFAULT_ROW_CAP, step=100, key="cs-cap"))
+    timeout = float(o2.number_input("Timeout (s)", min_value=0.5, max_value=600.0, value=DEFAULT_TIMEOUT_S, step=1.0,
+                                    key="cs-timeout"))
+    show_as = o3.radio("Show as", ["table", "graph"], horizontal=True, key="cs-view")
+    run = o4.button("Run", type="primary", key="cs-run", icon=":material/play_arrow:")
+
+    if run:
+        st.session_state.pop("cs-result", None)
+        try:
+            params = parse_params(params_text)
+        except Exception as exc:  # noqa: BLE001 - JSON or key=value errors are the user's to fix
+            st.error(f"The parameters are not valid: {exc}")
+            return
+        res = common.get_rox().cypher(text, params, row_cap=row_cap, timeout_s=timeout)
+        st.session_state["cs-result"] = {"columns": res.columns, "rows": res.rows, "truncated": res.truncated,
+                                         "elapsed_ms": res.elapsed_ms, "text": text, "params": params}
+    result = st.session_state.get("cs-result")
+    if not result:
+        return
+    rows = result["rows"]
+    note = f"{len(rows)} row(s) in {result['elapsed_ms']:.0f} ms"
+    if result["truncated"]:
+        note += f" - cut at the row cap ({row_cap}); raise it to see more"
+    st.success(note, icon=":material/check:")
+    if show_as == "graph":
+        view = visgraph.view_from_rows(rows)
+        if not view.nodes:
+            st.info("These rows hold no nodes or relationships to draw; return nodes (e.g. `RETURN n, r, m`) "
+                    "or paths to see a graph.")
+        else:
+            positions = st.session_state.setdefault("cs-positions", {})
+            positions.update(visgraph.layout(view, positions))
+            visgraph.show(view, key="console", positions={k: positions[k] for k in view.nodes}, height=560)
+            graph_export.download_buttons(view, common.file_stem("console-graph"), key="cs-graph")
+    if show_as == "table" or not rows:
+        common.table(rows, key="cs-table", columns=result["columns"])
+    common.download_buttons(rows, common.file_stem("query"), key="dl-console",
+                            meta={"cypher": result["text"], "params": json.dumps(result["params"], default=str)})
