@@ -109,6 +109,7 @@ class Table:
     wide_cols: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     size: int = 0
+    bytes_read: int = 0
 
     @property
     def path(self) -> Path:
@@ -120,7 +121,7 @@ class Table:
         if self.fmt == "xlsx":
             yield from _xlsx_rows(self.path, self.spec.sheet, self.header_line)
             return
-        yield from _csv_rows(self.path, self.encoding, self.delimiter, self.header_line)
+        yield from _csv_rows(self, self.encoding, self.delimiter, self.header_line)
 
     def rows(self) -> Iterator[Cell]:
         """Every value of the table as a :class:`Cell` (wide layouts are melted)."""
@@ -178,8 +179,30 @@ class Table:
 
 
 # ---------------------------------------------------------------- low-level readers
-def _csv_rows(path: Path, encoding: str, delimiter: str, header_line: int) -> Iterator[tuple[int, list[str]]]:
-    with open(path, newline="", encoding=encoding) as fh:
+class _Counting(io.RawIOBase):
+    """A raw file that adds the bytes it reads to ``table.bytes_read`` (for progress)."""
+
+    def __init__(self, path: Path, table: "Table"):
+        self._fh = open(path, "rb")
+        self._table = table
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self._fh.readinto(b)
+        self._table.bytes_read += n or 0
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def _csv_rows(table: "Table", encoding: str, delimiter: str, header_line: int) -> Iterator[tuple[int, list[str]]]:
+    table.bytes_read = 0
+    raw = io.BufferedReader(_Counting(table.path, table), buffer_size=1 << 20)
+    with io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         prev = 0
         for cells in reader:

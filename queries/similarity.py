@@ -27,7 +27,8 @@ vectorised selection (no Python loop over pairs):
   it is computed by expanding the (row, sector) x (sector, other row) events of
   the chunk and summing them with a sparse COO -> CSR reduction.
 
-Chunks run on a small thread pool (NumPy/SciPy release the GIL).  Unweighted
+Chunks run on a small thread pool; big dense jobs (n² >= 4e8) use forked
+worker processes instead, because SciPy's sparse x dense product holds the GIL.  Unweighted
 scores are recomputed in float64 from the exact integer counts for the kept
 pairs, so returned values are exact to float64 rounding.
 
@@ -41,7 +42,8 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Hashable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +67,12 @@ __all__ = [
 METRICS = ("jaccard", "overlap", "cosine", "proximity")
 _DENSE_BYTES = 48 * 2**20  # target size of one dense float32 score chunk
 _MAX_DENSE_OPERAND = 1 << 30  # max bytes for the dense Mᵀ operand
+_PROCESS_PAIRS = 4e8  # dense jobs with at least this many pairs use forked workers
+_FORK_RUN = None
+
+
+def _fork_run(start: int):
+    return _FORK_RUN(start)
 
 
 # --------------------------------------------------------------------------- #
@@ -189,8 +197,9 @@ def _select_dense(key: np.ndarray, k: int, floor: float):
     ranked exactly by ``lexsort`` — ties by column index.
     """
     C, n = key.shape
-    step = max(1, n // max(32 * k, 1024))
-    sample = key[:, ::step]
+    m = min(n, max(4096, 64 * k))
+    step = max(1, n // m)
+    sample = key[:, ::step] if step > 1 else key
     if sample.shape[1] > k:
         thr = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
     else:
@@ -199,8 +208,9 @@ def _select_dense(key: np.ndarray, k: int, floor: float):
     mask = key >= thr[:, None]
     if not np.isfinite(floor):
         mask &= key > -np.inf
-    r, c = np.nonzero(mask)
-    return _segmented_topk(r, c, key[r, c].astype(np.float64), k)
+    flat = np.flatnonzero(mask)
+    r, c = np.divmod(flat, n)
+    return _segmented_topk(r, c, key.ravel()[flat].astype(np.float64), k)
 
 
 def _count_dtype(P: _Prepared):
@@ -322,7 +332,18 @@ def topk_pairs(
 
     starts = range(0, n, chunk_rows)
     jobs = n_jobs or min(4, os.cpu_count() or 1)
-    if jobs > 1 and len(starts) > 1:
+    heavy = mode == "dense" and float(n) * n >= _PROCESS_PAIRS
+    if jobs > 1 and len(starts) > 1 and heavy and "fork" in mp.get_all_start_methods():
+        # SciPy's sparse x dense product holds the GIL: use forked workers that
+        # inherit the operands copy-on-write and return only the kept pairs.
+        global _FORK_RUN
+        _FORK_RUN = run
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as ex:
+                parts = list(ex.map(_fork_run, starts, chunksize=4))
+        finally:
+            _FORK_RUN = None
+    elif jobs > 1 and len(starts) > 1:
         with ThreadPoolExecutor(jobs) as ex:
             parts = list(ex.map(run, starts))
     else:

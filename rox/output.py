@@ -43,15 +43,25 @@ def cell(value: Any) -> str:
 
 
 def to_json(rows, meta: Mapping[str, Any] | None = None) -> str:
-    return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
+    """A JSON array of row objects; with ``meta``, each row carries it as ``parameters``."""
+    rows = [{**r, "parameters": dict(meta)} for r in rows] if meta else list(rows)
+    return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+
+
+def with_params(rows, meta: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Rows with the parameters appended as ``param_<name>`` columns, so a CSV carries
+    them in a shape every CSV reader takes.
+
+    >>> with_params([{"region": "CN-AH"}], {"measure": "jaccard"})
+    [{'region': 'CN-AH', 'param_measure': 'jaccard'}]
+    """
+    extra = {f"param_{k}": cell(v) for k, v in (meta or {}).items()}
+    return [{**r, **extra} for r in rows]
 
 
 def to_csv(rows, meta: Mapping[str, Any] | None = None) -> str:
-    rows = list(rows)
+    rows = with_params(rows, meta)
     buf = io.StringIO()
-    if meta:
-        for k, v in meta.items():
-            buf.write(f"# {k}: {cell(v)}\n")
     cols = columns_of(rows)
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(cols)

@@ -14,8 +14,10 @@ from webapp import graph_export
 
 @st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)
 def run_compare(key: tuple, a: str, b: str) -> dict[str, Any]:
+    import importlib
+
     try:
-        from queries.matching import compare
+        compare = importlib.import_module("queries.matching").compare
     except ModuleNotFoundError as exc:
         if exc.name not in ("queries.matching", "queries.measures"):
             raise

@@ -28,8 +28,10 @@ FALLBACK_BLEND = {"jaccard": 0.4, "rca-cosine": 0.4, "adamic-adar": 0.2}
 
 
 def _matching():
+    import importlib
+
     try:
-        from queries import matching
+        matching = importlib.import_module("queries.matching")
     except ModuleNotFoundError as exc:
         if exc.name in ("queries.matching", "queries.measures"):
             return None

@@ -30,8 +30,6 @@
 //   really runs, each invocation first lints a canary with an undefined
 //   variable and exits 3 if no error comes back.
 
-import os from 'node:os';
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import {
   lintCypherQuery,
   isNotParamError,
@@ -122,60 +120,6 @@ async function readStdin() {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function workerCount(n) {
-  const env = Number.parseInt(process.env.CYPHER_LINT_WORKERS ?? '', 10);
-  if (Number.isFinite(env) && env >= 1) return Math.min(env, Math.max(n, 1));
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  // a worker pays ~1-2 s of start-up and warm-up: only worth it for larger batches
-  return Math.max(1, Math.min(cores, Math.floor(n / 8), 4));
-}
-
-// Lint items in `count` worker threads, longest texts first (work queue).
-function lintInWorkers(items, count) {
-  return new Promise((resolve, reject) => {
-    const order = items.map((_, i) => i).sort((a, b) => items[b].text.length - items[a].text.length);
-    const results = new Array(items.length);
-    let next = 0;
-    let done = 0;
-    let failed = false;
-    const workers = [];
-    const feed = (w) => {
-      if (next < order.length) {
-        const i = order[next++];
-        w.postMessage({ i, text: items[i].text });
-      }
-    };
-    for (let k = 0; k < count; k++) {
-      const w = new Worker(new URL(import.meta.url), { workerData: { role: 'worker' } });
-      workers.push(w);
-      w.on('message', (msg) => {
-        if (msg.ready) return feed(w);
-        results[msg.i] = msg.diagnostics;
-        done += 1;
-        if (done === items.length) {
-          workers.forEach((x) => x.terminate());
-          resolve(results);
-        } else {
-          feed(w);
-        }
-      });
-      w.on('error', (e) => {
-        if (failed) return;
-        failed = true;
-        workers.forEach((x) => x.terminate());
-        reject(e);
-      });
-      w.on('exit', (code) => {
-        if (code === 3 && !failed) {
-          failed = true;
-          workers.forEach((x) => x.terminate());
-          reject(new Error('canary failed in a worker'));
-        }
-      });
-    }
-  });
-}
-
 async function main() {
   const raw = await readStdin();
   let items;
@@ -190,28 +134,12 @@ async function main() {
       fail(2, `item ${i} must be an object with a string "text" (and a "name")`);
     }
   });
-  const count = workerCount(items.length);
-  let diagnostics;
-  if (count <= 1) {
-    canary();
-    diagnostics = items.map((it) => lintText(it.text));
-  } else {
-    try {
-      diagnostics = await lintInWorkers(items, count);
-    } catch (e) {
-      fail(3, `worker failed: ${e.message}`);
-    }
-  }
-  const result = items.map((it, i) => ({ name: it.name ?? String(i), diagnostics: diagnostics[i] }));
+  canary();
+  const result = items.map((it, i) => ({
+    name: it.name ?? String(i),
+    diagnostics: lintText(it.text),
+  }));
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-if (isMainThread) {
-  await main();
-} else {
-  canary();
-  parentPort.on('message', ({ i, text }) => {
-    parentPort.postMessage({ i, diagnostics: lintText(text) });
-  });
-  parentPort.postMessage({ ready: true });
-}
+await main();

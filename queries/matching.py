@@ -1,0 +1,400 @@
+"""Partner matching: rank regions against one region and explain every match.
+
+Pipeline (:func:`match`):
+
+1. read the region x sector facts (named query ``region-sector-matrix``) and build a
+   :class:`~queries.matrix.RegionSectorMatrix` (year filter: ``year`` or each
+   region's latest year);
+2. choose values or presence (:func:`select_facts`): with ``source`` given, that
+   source's facts; otherwise values are used when every fact has one in a single
+   unit, else link presence (mixed data: values are ignored and the parameters say so);
+3. score every region with the measure (:mod:`queries.measures`, ``complementarity``
+   from :mod:`queries.complexity`, or ``blend`` of named components), RCA and
+   presence computed over *all* regions, then filter candidates (same country,
+   countries, kinds, population, minimum sectors);
+4. rank: score descending, ties broken by region id ascending (deterministic);
+5. explain the top rows: shared sectors with both sides' RCA, complementary sectors
+   (lacked by the target, close to what it holds, held by the partner), and the
+   firms, universities, agreements and trade that link the two (named query
+   ``bridges``), each with its source.
+
+Example:
+    >>> from graph.store import open_store                     # doctest: +SKIP
+    >>> res = match(open_store(), "GB-DER", measure="jaccard", top=3)   # doctest: +SKIP
+    >>> [r["region"] for r in res.rows]                        # doctest: +SKIP
+    ['CN-AH', 'GB-ENG-midlands', 'CN-HN-zhuzhou']
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import networkx as nx
+import numpy as np
+
+from graph.errors import NotFound, RoxError
+from queries import complexity, measures
+from queries.matrix import RegionSectorMatrix
+from queries.registry import run_named
+
+COMPONENTS = ("overlap", "complementarity", "links", "agreements", "trade")
+DEFAULT_WEIGHTS = {"overlap": 0.5, "complementarity": 0.2, "links": 0.15, "agreements": 0.1, "trade": 0.05}
+EXTRA_MEASURES = {
+    "complementarity": "how strongly the partner holds the sectors the region lacks but is close to "
+                       "(Hidalgo et al. 2007 proximity; relatedness density)",
+    "blend": "weighted mean of components " + ", ".join(COMPONENTS) + " (each reported)",
+}
+
+
+def measure_names() -> list[str]:
+    """Every measure ``match`` accepts."""
+    return list(measures.MEASURES) + list(EXTRA_MEASURES)
+
+
+@dataclass
+class MatchResult:
+    """Ranked partners with explanations, and the parameters that produced them."""
+
+    rows: list[dict[str, Any]]
+    params: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def flat_rows(self) -> list[dict[str, Any]]:
+        """Rows with explanation lists flattened to readable strings (CSV, XLSX)."""
+        return [flatten(r) for r in self.rows]
+
+
+def _fmt(v):
+    return "" if v is None else (f"{v:.3g}" if isinstance(v, float) else str(v))
+
+
+def flatten(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in row.items():
+        if k in ("shared_sectors", "complementary_sectors"):
+            out[k] = "; ".join(
+                f"{s['sector']} ({_fmt(s.get('a_rca'))}/{_fmt(s.get('b_rca'))})" if k == "shared_sectors"
+                else f"{s['sector']} (density {_fmt(s.get('density'))}, partner RCA {_fmt(s.get('b_rca'))})"
+                for s in v)
+        elif k in ("firms", "universities", "agreements", "trade"):
+            out[k] = "; ".join(f"{b['name'] or b['id']} [{b.get('a_place')}~{b.get('b_place')}] ({b.get('source')})" for b in v)
+        else:
+            out[k] = v
+    return out
+
+
+# ------------------------------------------------------------------ data
+def select_facts(rows: list[dict[str, Any]], source: str | None = None) -> tuple[list[dict[str, Any]], str, str]:
+    """Pick the facts to build the matrix from; returns (rows, value_mode, data_source).
+
+    ``value_mode`` is ``"values"`` or ``"presence"``; facts used in presence mode
+    get ``value=None``.
+    """
+    if source is not None:
+        rows = [r for r in rows if r.get("source") == source]
+        if not rows:
+            raise NotFound(f"no region-sector facts from source {source!r}")
+    valued = [r for r in rows if isinstance(r.get("value"), (int, float))]
+    units = {r.get("unit") for r in valued}
+    if rows and len(valued) == len(rows) and len(units) <= 1:
+        return rows, "values", source or ",".join(sorted({r["source"] for r in rows}))
+    used = [{**r, "value": None} for r in rows]
+    return used, "presence", source or "all facts (links)"
+
+
+def load_matrix(store, *, year: int | None = None, source: str | None = None) -> tuple[RegionSectorMatrix, str, str]:
+    """The region x sector matrix from the store, with how it was chosen."""
+    facts, mode, data_source = select_facts(run_named(store, "region-sector-matrix"), source)
+    if not facts:
+        raise RoxError("no region-sector facts in the store; load data first (`rox demo` or `rox load-table`)")
+    mat = RegionSectorMatrix.from_rows(
+        [{"region": r["region"], "sector": r["sector"], "value": r["value"], "year": r.get("year")} for r in facts],
+        year=year,
+    )
+    if mode == "presence":
+        # Value measures (rca-cosine, esi, weighted-*) then run on the 0/1 link matrix.
+        links = mat.values.copy()
+        links.data[:] = 1.0
+        mat = RegionSectorMatrix(list(mat.regions), list(mat.sectors), links, has_values=True)
+    return mat, mode, data_source
+
+
+def whole_graph(store, matrix: RegionSectorMatrix, presence) -> nx.Graph:
+    """Regions, sectors, firms, universities and agreements as one NetworkX graph (for ``ppr``)."""
+    G = nx.Graph()
+    for r in matrix.regions:
+        G.add_node(("region", r), kind="region")
+    rows, cols = presence.nonzero()
+    for i, j in zip(rows, cols):
+        G.add_edge(("region", matrix.regions[i]), ("sector", matrix.sectors[j]))
+    for row in run_named(store, "region-links"):
+        G.add_edge(("region", row["region"]), (row["label"], row["node"]))
+    for row in run_named(store, "entity-sectors"):
+        G.add_edge((row["label"], row["node"]), ("sector", row["sector"]))
+    return G
+
+
+# ------------------------------------------------------------------ scoring
+def _rca_dense(matrix: RegionSectorMatrix, mode: str) -> np.ndarray | None:
+    return matrix.rca().toarray() if mode == "values" else None
+
+
+def _bridges(store, a: str, b: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {"firms": [], "universities": [], "agreements": [], "trade": []}
+    key = {"firm": "firms", "university": "universities", "agreement": "agreements", "trade": "trade"}
+    for row in run_named(store, "bridges", {"a": a, "b": b}):
+        out[key[row["kind"]]].append({k: v for k, v in row.items() if k != "kind"})
+    return out
+
+
+def _components(store, target: str, candidates: Sequence[str], overlap: np.ndarray,
+                compl: np.ndarray) -> dict[str, np.ndarray]:
+    """Blend components in [0, 1] for each candidate."""
+    links, agreements, trade = [], [], []
+    for c in candidates:
+        b = _bridges(store, target, c)
+        links.append(len({x["id"] for x in b["firms"]}) + len({x["id"] for x in b["universities"]}))
+        agreements.append(1.0 if b["agreements"] else 0.0)
+        trade.append(1.0 if b["trade"] else 0.0)
+    links_arr = np.asarray(links, dtype=float)
+    links_arr = links_arr / links_arr.max() if links_arr.max() > 0 else links_arr
+    cmax = np.nanmax(compl) if len(compl) and np.nanmax(compl) > 0 else 1.0
+    return {
+        "overlap": overlap,
+        "complementarity": compl / cmax,
+        "links": links_arr,
+        "agreements": np.asarray(agreements),
+        "trade": np.asarray(trade),
+    }
+
+
+def parse_weights(text: str | Mapping[str, float] | None) -> dict[str, float]:
+    """``"overlap=0.6,links=0.4"`` -> weights (unnamed components get 0).
+
+    >>> parse_weights("overlap=3,trade=1")["overlap"]
+    3.0
+    >>> parse_weights(None) == DEFAULT_WEIGHTS
+    True
+    """
+    if text is None:
+        return dict(DEFAULT_WEIGHTS)
+    items = text.items() if isinstance(text, Mapping) else (p.split("=", 1) for p in text.split(",") if p.strip())
+    weights = {c: 0.0 for c in COMPONENTS}
+    for k, v in items:
+        k = k.strip()
+        if k not in COMPONENTS:
+            raise RoxError(f"unknown blend component {k!r}; components: {', '.join(COMPONENTS)}")
+        try:
+            weights[k] = float(v)
+        except ValueError:
+            raise RoxError(f"blend weight for {k!r} must be a number, got {v!r}") from None
+        if weights[k] < 0:
+            raise RoxError(f"blend weight for {k!r} must be >= 0")
+    if sum(weights.values()) <= 0:
+        raise RoxError("blend weights must not all be zero")
+    return weights
+
+
+def match(
+    store,
+    region: str,
+    *,
+    measure: str = "jaccard",
+    top: int = 10,
+    year: int | None = None,
+    source: str | None = None,
+    threshold: float = 1.0,
+    strict: bool = False,
+    exclude_same_country: bool = False,
+    countries: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    min_population: int | None = None,
+    max_population: int | None = None,
+    min_sectors: int = 1,
+    weights: str | Mapping[str, float] | None = None,
+    explain: bool = True,
+) -> MatchResult:
+    """Rank partner regions for ``region`` (an id) by ``measure``; see the module doc."""
+    if measure not in measure_names():
+        raise RoxError(f"unknown measure {measure!r}; measures: {', '.join(measure_names())}")
+    if top < 1:
+        raise RoxError("--top must be at least 1")
+    matrix, mode, data_source = load_matrix(store, year=year, source=source)
+    meta = {r["id"]: r for r in run_named(store, "regions")}
+    if region not in meta:
+        raise NotFound(f"no region with id {region!r}")
+    if region not in matrix._index:
+        raise RoxError(f"region {region!r} has no sector facts{' for year ' + str(year) if year else ''}; nothing to match on")
+    i = matrix.index_of(region)
+    presence = _presence_matrix(matrix, mode, threshold, strict).values
+    # candidates
+    wanted_countries = {c.upper() for c in countries} if countries else None
+    wanted_kinds = set(kinds) if kinds else None
+    target_country = meta[region].get("country")
+    n_sectors = np.asarray(presence.sum(axis=1)).ravel()
+    keep = []
+    for j, rid in enumerate(matrix.regions):
+        m = meta.get(rid, {})
+        if j == i or n_sectors[j] < min_sectors:
+            continue
+        if exclude_same_country and target_country and m.get("country") == target_country:
+            continue
+        if wanted_countries and (m.get("country") or "").upper() not in wanted_countries:
+            continue
+        if wanted_kinds and m.get("kind") not in wanted_kinds:
+            continue
+        pop = m.get("population")
+        if min_population is not None and (pop is None or pop < min_population):
+            continue
+        if max_population is not None and (pop is None or pop > max_population):
+            continue
+        keep.append(j)
+    keep_arr = np.asarray(keep, dtype=int)
+
+    weights_used = None
+    comps: dict[str, np.ndarray] = {}
+    links_only = _presence_matrix(matrix, mode, threshold, strict)
+    if measure in SET_MEASURES:
+        scores = measures.score_all(measure, links_only, i)[keep_arr]
+    elif measure == "ppr":
+        scores = measures.score_all("ppr", links_only, i, graph=whole_graph(store, matrix, presence))[keep_arr]
+    elif measure in measures.MEASURES:  # value measures: Balassa on values (on the 0/1 links in presence mode)
+        scores = measures.score_all(measure, matrix, i, threshold=threshold)[keep_arr]
+    else:
+        compl = _complementarity_scores(_compl_matrix(matrix, mode), i, threshold, strict)
+        if measure == "complementarity":
+            scores = compl[keep_arr]
+        else:
+            weights_used = parse_weights(weights)
+            overlap = measures.score_all("jaccard", links_only, i)[keep_arr]
+            cand_ids = [matrix.regions[j] for j in keep_arr]
+            comps = _components(store, region, cand_ids, np.nan_to_num(overlap), compl[keep_arr])
+            total = sum(weights_used.values())
+            scores = sum(weights_used[c] * comps[c] for c in COMPONENTS) / total
+    scores = np.nan_to_num(np.asarray(scores, dtype=float))
+    ids = [matrix.regions[j] for j in keep_arr]
+    order = sorted(range(len(ids)), key=lambda k: (-scores[k], ids[k]))[:top]
+
+    rca = _rca_dense(matrix, mode)
+    compl_detail = {d["partner"]: d for d in complexity.complementarity(_compl_matrix(matrix, mode), i, top=5,
+                                                                        threshold=threshold, strict=strict)} if explain else {}
+    names = {r["id"]: r["name"] for r in run_named(store, "sectors")}
+    rows = []
+    for rank, k in enumerate(order, start=1):
+        rid = ids[k]
+        m = meta.get(rid, {})
+        row: dict[str, Any] = {
+            "rank": rank, "region": rid, "name": m.get("name"), "country": m.get("country"), "kind": m.get("kind"),
+            "score": round(float(scores[k]), 6), "measure": measure,
+        }
+        for c in comps:
+            row[c] = round(float(comps[c][k]), 6)
+        if explain:
+            row.update(explanation(store, matrix, presence, rca, i, matrix.index_of(rid), names, compl_detail.get(rid)))
+        rows.append(row)
+    from rox import __version__
+
+    params = {
+        "region": region, "region_name": meta[region].get("name"), "measure": measure, "top": top, "year": year,
+        "threshold": threshold, "presence_rule": f"RCA {'>' if strict else '>='} {threshold}" if mode == "values" else "link present",
+        "value_mode": mode, "data_source": data_source, "exclude_same_country": exclude_same_country,
+        "countries": sorted(wanted_countries) if wanted_countries else None, "kinds": sorted(wanted_kinds) if wanted_kinds else None,
+        "min_population": min_population, "max_population": max_population, "min_sectors": min_sectors,
+        "weights": weights_used, "candidates": len(ids), "tie_break": "score descending, then region id ascending",
+        "rox_version": __version__,
+    }
+    notes = []
+    if mode == "presence" and source is None:
+        notes.append("values ignored: facts mix units or lack values; give --source to match on one table's values")
+    return MatchResult(rows, params, notes)
+
+
+SET_MEASURES = ("jaccard", "overlap", "cosine", "atlas-proximity", "adamic-adar")
+
+
+def _compl_matrix(matrix: RegionSectorMatrix, mode: str) -> RegionSectorMatrix:
+    """Complementarity works on values (RCA) or, in presence mode, on the links themselves."""
+    if mode == "values":
+        return matrix
+    return RegionSectorMatrix(list(matrix.regions), list(matrix.sectors), matrix.values, has_values=False)
+
+
+def _presence_matrix(matrix: RegionSectorMatrix, mode: str, threshold: float, strict: bool) -> RegionSectorMatrix:
+    """The presence pattern as a presence-only matrix (so set measures use the given rule)."""
+    M = matrix.presence(threshold, strict) if mode == "values" else matrix.values
+    return RegionSectorMatrix(list(matrix.regions), list(matrix.sectors), M, has_values=False)
+
+
+def _complementarity_scores(matrix, i, threshold, strict) -> np.ndarray:
+    scores = np.zeros(len(matrix.regions))
+    for d in complexity.complementarity(matrix, i, top=0, threshold=threshold, strict=strict):
+        scores[d["index"]] = d["score"]
+    return scores
+
+
+def explanation(store, matrix, presence, rca, i, j, names, compl) -> dict[str, Any]:
+    """Shared sectors (with RCA both sides), complementary sectors and bridges for regions i, j."""
+    pa = presence.getrow(i).toarray().ravel() > 0
+    pb = presence.getrow(j).toarray().ravel() > 0
+    shared = []
+    for s in np.flatnonzero(pa & pb):
+        sid = matrix.sectors[s]
+        shared.append({"sector": sid, "name": names.get(sid, sid),
+                       "a_rca": None if rca is None else round(float(rca[i, s]), 4),
+                       "b_rca": None if rca is None else round(float(rca[j, s]), 4)})
+    shared.sort(key=lambda d: (-(d["a_rca"] or 0) * (d["b_rca"] or 0), d["sector"]))
+    complementary = [
+        {"sector": sid, "name": names.get(sid, sid), "density": round(dens, 4), "b_rca": round(b_rca, 4)}
+        for sid, dens, b_rca in (compl or {}).get("sectors", [])
+    ]
+    out = {"shared_sectors": shared, "complementary_sectors": complementary}
+    out.update(_bridges(store, matrix.regions[i], matrix.regions[j]))
+    return out
+
+
+def compare(store, a: str, b: str, *, year: int | None = None, source: str | None = None,
+            threshold: float = 1.0) -> dict[str, Any]:
+    """Side-by-side profiles of two regions, their shared and complementary sectors and bridges."""
+    matrix, mode, data_source = load_matrix(store, year=year, source=source)
+    for r in (a, b):
+        if r not in matrix._index:
+            raise RoxError(f"region {r!r} has no sector facts; nothing to compare")
+    i, j = matrix.index_of(a), matrix.index_of(b)
+    presence = _presence_matrix(matrix, mode, threshold, False).values
+    rca = _rca_dense(matrix, mode)
+    names = {r["id"]: r["name"] for r in run_named(store, "sectors")}
+    vals = matrix.values
+    profiles = []
+    for s in sorted(set(vals.getrow(i).indices) | set(vals.getrow(j).indices), key=lambda s: matrix.sectors[s]):
+        sid = matrix.sectors[s]
+        profiles.append({
+            "sector": sid, "name": names.get(sid, sid),
+            "a_value": float(vals[i, s]) if mode == "values" else (1.0 if vals[i, s] else 0.0),
+            "b_value": float(vals[j, s]) if mode == "values" else (1.0 if vals[j, s] else 0.0),
+            "a_rca": None if rca is None else round(float(rca[i, s]), 4),
+            "b_rca": None if rca is None else round(float(rca[j, s]), 4),
+            "a_present": bool(presence[i, s]), "b_present": bool(presence[j, s]),
+        })
+    cm = _compl_matrix(matrix, mode)
+    compl_ab = {d["partner"]: d for d in complexity.complementarity(cm, i, top=5, threshold=threshold)}.get(b)
+    expl = explanation(store, matrix, presence, rca, i, j, names, compl_ab)
+    compl_ba = {d["partner"]: d for d in complexity.complementarity(cm, j, top=5, threshold=threshold)}.get(a)
+    links_only = _presence_matrix(matrix, mode, threshold, False)
+    scores = {m: _safe(measures.score_all(m, links_only, i)[j]) for m in ("jaccard", "overlap", "cosine", "atlas-proximity")}
+    return {
+        "a": a, "b": b, "value_mode": mode, "data_source": data_source, "profiles": profiles,
+        "shared": expl["shared_sectors"],
+        "complementary": {"b_offers_a": expl["complementary_sectors"],
+                          "a_offers_b": [{"sector": s, "name": names.get(s, s), "density": round(d, 4), "b_rca": round(r, 4)}
+                                         for s, d, r in (compl_ba or {}).get("sectors", [])]},
+        "bridges": {k: expl[k] for k in ("firms", "universities", "agreements", "trade")},
+        "scores": scores,
+    }
+
+
+def _safe(x) -> float | None:
+    x = float(x)
+    return None if math.isnan(x) else round(x, 6)

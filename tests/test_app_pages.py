@@ -1,0 +1,374 @@
+"""Page logic of the Streamlit app with Streamlit's AppTest (no browser).
+
+Each page runs against an embedded store holding a small fixture dataset (written
+below, so these tests do not depend on the demo data); the page under test is run
+through the same error wrapper the app uses. Real-browser tests are in tests/browser.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+MINI = """
+sources:
+  - {id: src-mini, title: Mini test dataset, kind: dataset, publisher: rox tests, date: "2024-01-01"}
+regions:
+  - {id: GB, name: United Kingdom, kind: country, country: GB, source: src-mini, lat: 54.0, lon: -2.0}
+  - {id: CN, name: China, kind: country, country: CN, source: src-mini, lat: 35.0, lon: 103.0}
+  - {id: GB-DER, name: Derby, kind: unitary-authority, country: GB, part_of: GB, lat: 52.92, lon: -1.47, source: src-mini}
+  - {id: GB-NTT, name: Nottingham, kind: unitary-authority, country: GB, part_of: GB, lat: 52.95, lon: -1.15, source: src-mini}
+  - {id: CN-AH, name: Anhui, kind: province, country: CN, part_of: CN, lat: 31.86, lon: 117.28, source: src-mini}
+  - {id: CN-AH-HF, name: Hefei, kind: city, country: CN, part_of: CN-AH, lat: 31.82, lon: 117.23, source: src-mini}
+  - {id: CN-SC, name: Sichuan, kind: province, country: CN, part_of: CN, lat: 30.6, lon: 104.0, source: src-mini}
+region_sectors:
+  - {region: GB-DER, sector: aerospace, value: 12000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: GB-DER, sector: rail, value: 8000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: GB-DER, sector: automotive, value: 5000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: GB-NTT, sector: automotive, value: 2000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: GB-NTT, sector: higher-education, value: 9000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: CN-AH, sector: automotive, value: 90000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: CN-AH, sector: rail, value: 30000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: CN-AH-HF, sector: automotive, value: 60000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: CN-AH-HF, sector: aerospace, value: 3000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+  - {region: CN-SC, sector: aerospace, value: 40000, unit: jobs, kind: employment, year: 2022, source: src-mini}
+firms:
+  - {id: rolls-royce, name: Rolls-Royce, country: GB, headquartered_in: GB-DER, operates_in: [CN-AH-HF], sectors: [aerospace], source: src-mini}
+  - {id: jac, name: JAC Motors, country: CN, headquartered_in: CN-AH-HF, sectors: [automotive], source: src-mini}
+universities:
+  - {id: uni-derby, name: University of Derby, country: GB, located_in: GB-DER, researches: [rail, automotive], source: src-mini}
+agreements:
+  - {id: derby-hefei, name: Derby-Hefei friendship agreement, kind: friendship, date: "2023-05-01", parties: [GB-DER, CN-AH-HF], sectors: [automotive], source: src-mini}
+trade:
+  - {from: GB, to: CN, value: 1000000, currency: GBP, year: 2022, direction: export, source: src-mini}
+"""
+
+HAS_MATCHING = importlib.util.find_spec("queries.matching") is not None
+
+
+@pytest.fixture(scope="module")
+def mini_db(tmp_path_factory) -> Path:
+    from rox.api import Rox
+
+    folder = tmp_path_factory.mktemp("mini-data")
+    (folder / "mini.yaml").write_text(MINI, encoding="utf-8")
+    path = tmp_path_factory.mktemp("mini-db") / "rox.db"
+    with Rox.open(db=str(path)) as rx:
+        rx.load([folder])
+    return path
+
+
+@pytest.fixture
+def env(monkeypatch, mini_db):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(mini_db))
+    return mini_db
+
+
+def page(name: str) -> AppTest:
+    """An AppTest running one page module the way app.py does (inside the error wrapper)."""
+    script = f"from webapp import {name}\nfrom webapp.common import guarded\nguarded({name}.render)()\n"
+    return AppTest.from_string(script, default_timeout=TIMEOUT)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def no_exceptions(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+# ------------------------------------------------------------------ the app
+def test_app_navigation_opens_on_overview(env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    no_exceptions(at)
+    assert at.title[0].value.startswith("rox")
+    assert any("embedded FalkorDB" in m.value for m in at.markdown)
+
+
+def test_every_page_renders_without_errors(env):
+    for name in ("overview", "partners", "compare", "explorer", "console", "load"):
+        at = page(name).run()
+        no_exceptions(at)
+        assert not at.error, (name, [e.value for e in at.error])
+
+
+# ----------------------------------------------------------------- overview
+def test_overview_counts_sources_and_map(env):
+    at = page("overview").run()
+    no_exceptions(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Regions"] == "7"
+    assert metrics["Firms"] == "2"
+    frames = [df.value for df in at.dataframe]
+    labels = frames[0]
+    assert set(labels["label"]) >= {"Region", "Sector", "Firm", "University", "Agreement", "Source"}
+    assert "src-mini" in set(frames[2]["id"])
+    assert any("7 of 7 regions have coordinates" in c.value for c in at.caption)
+
+
+def test_overview_map_has_no_tiles():
+    from webapp.overview import region_map
+
+    chart = region_map([{"id": "a", "name": "A", "lat": 1.0, "lon": 2.0}])
+    spec = json.dumps(chart.to_dict())
+    assert "http" not in spec.replace("https://vega.github.io/schema", "")
+
+
+def test_unreachable_store_says_so_with_a_hint(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(blocker / "rox.db"))
+    at = page("overview").run()
+    no_exceptions(at)
+    assert any("unreachable" in e.value for e in at.error)
+    hint = " ".join(i.value for i in at.info)
+    assert "ROX_DB" in hint and "rox app --db" in hint
+    assert at.button(key="rox-retry-store")
+
+
+def test_unreachable_neo4j_hint_names_its_settings(monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+    at = page("console").run()  # the console opens the store only when a query runs
+    at.button(key="cs-run").click().run()
+    no_exceptions(at)
+    assert any("unreachable" in e.value for e in at.error)
+    hint = " ".join(i.value for i in at.info)
+    assert "NEO4J_URI" in hint and "docker compose up -d neo4j" in hint
+
+
+def test_empty_store_points_to_the_load_page(monkeypatch, tmp_path):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(tmp_path / "empty.db"))
+    at = page("partners").run()
+    no_exceptions(at)
+    assert any("Load data" in i.value for i in at.info)
+
+
+# ------------------------------------------------------------- find partners
+@pytest.mark.skipif(not HAS_MATCHING, reason="queries/matching.py (the matching engine) is not there yet")
+def test_partners_ranked_with_explanation_and_downloads(env):
+    at = page("partners").run()
+    no_exceptions(at)
+    at.selectbox(key="pick-region").set_value("GB-DER").run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    table = at.dataframe(key="pm-table").value
+    assert len(table) >= 1
+    assert {"rank", "region", "name", "score"} <= set(table.columns)
+    assert set(table["region"]) & {"CN-AH", "CN-AH-HF"}
+    assert "GB-DER" not in set(table["region"])
+    # explain the first Chinese match
+    rows = list(table["region"])
+    idx = next(i for i, r in enumerate(rows) if r in ("CN-AH", "CN-AH-HF"))
+    at.selectbox(key="pm-explain").set_value(idx).run()
+    no_exceptions(at)
+    body = texts(at)
+    assert "Why " in body and "Shared sectors" in body
+    # downloads carry the parameters
+    assert [b.proto.label for b in at.get("download_button")][:3] == ["Download CSV", "Download XLSX", "Download JSON"]
+
+
+@pytest.mark.skipif(not HAS_MATCHING, reason="queries/matching.py (the matching engine) is not there yet")
+def test_partners_filters_exclude_same_country(env):
+    at = page("partners").run()
+    at.selectbox(key="pick-region").set_value("GB-DER").run()
+    at.checkbox(key="pm-excl").check().run()
+    no_exceptions(at)
+    table = at.dataframe(key="pm-table").value if at.dataframe else None
+    if table is not None and len(table):
+        assert set(table["country"]) <= {"CN"}
+
+
+@pytest.mark.skipif(not HAS_MATCHING, reason="queries/matching.py (the matching engine) is not there yet")
+def test_partners_blend_shows_weights(env):
+    at = page("partners").run()
+    at.selectbox(key="pick-region").set_value("GB-DER").run()
+    at.selectbox(key="pm-measure").set_value("blend").run()
+    no_exceptions(at)
+    assert at.multiselect(key="pm-parts")
+    assert any(s.key and s.key.startswith("pm-w-") for s in at.slider)
+
+
+def test_partners_table_helpers():
+    from webapp.partners import ranked_rows
+
+    rows = [{"rank": 1, "region": "CN-AH", "name": "Anhui", "country": "CN", "kind": "province", "score": 0.5,
+             "jaccard": 0.4, "shared_sectors": [{"sector": "rail", "name": "Rail", "a_rca": 1.2, "b_rca": 2.0}],
+             "complementary_sectors": [], "firms": [{"id": "f", "source": "s"}], "universities": [], "agreements": [],
+             "trade": []}]
+    shown, components = ranked_rows(rows)
+    assert components == ["jaccard"]
+    assert shown[0]["shared sectors"] == "Rail" and shown[0]["links"] == 1
+
+
+# ------------------------------------------------------------------- compare
+def test_compare_profiles_shared_bridges_and_graph(env):
+    at = page("compare").run()
+    at.selectbox(key="pick-a").set_value("GB-DER").run()
+    at.selectbox(key="pick-b").set_value("CN-AH-HF").run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Shared sectors"]) >= 2  # aerospace, automotive
+    assert int(metrics["Bridges"]) >= 1  # Rolls-Royce, the agreement
+    bridges = at.dataframe(key="cmp-bridges").value
+    assert {"rolls-royce", "derby-hefei"} <= set(bridges["id"])
+    assert any(b.proto.label == "GraphML" for b in at.get("download_button"))
+
+
+def test_overlap_view_links_both_regions():
+    from webapp.compare import overlap_view
+
+    data = {"shared": [{"sector": "rail", "name": "Rail", "a_rca": 1.0, "b_rca": 2.0}],
+            "complementary": [{"sector": "aerospace", "name": "Aerospace", "a_rca": 3.0, "b_rca": 0.0}],
+            "bridges": [{"kind": "firm", "id": "rr", "name": "Rolls-Royce", "a_place": "A", "b_place": "B2",
+                         "relation": "HEADQUARTERED_IN/OPERATES_IN", "source": "s"}]}
+    v = overlap_view("A", "B", data, {"A": "a", "B": "b", "B2": "b2"})
+    assert ("A", "HAS_SECTOR", "rail") in v.edges and ("B", "HAS_SECTOR", "rail") in v.edges
+    assert ("A", "HAS_SECTOR", "aerospace") in v.edges
+    assert ("rr", "OPERATES_IN", "B2") in v.edges and ("B2", "PART_OF", "B") in v.edges
+
+
+# ------------------------------------------------------------------ explorer
+def test_explorer_search_draw_expand_filter_cap(env):
+    at = page("explorer").run()
+    at.text_input(key="ex-search").input("Derby").run()
+    no_exceptions(at)
+    pick = at.selectbox(key="ex-pick-Derby")
+    assert pick.value in ("GB-DER", "uni-derby")
+    at.selectbox(key="ex-pick-Derby").set_value("GB-DER").run()
+    no_exceptions(at)
+    state = at.session_state["ex-state"]
+    assert state["center"] == "GB-DER"
+    names = {n["id"] for n in state["view"]["nodes"]}
+    assert {"GB-DER", "GB", "rolls-royce", "uni-derby", "derby-hefei"} <= names
+    positions = dict(state["positions"])
+    assert set(positions) >= names
+    # expand a neighbour: old nodes keep their positions
+    at.selectbox(key="ex-expand-pick").set_value("rolls-royce").run()
+    at.button(key="ex-expand").click().run()
+    no_exceptions(at)
+    state = at.session_state["ex-state"]
+    assert "CN-AH-HF" in {n["id"] for n in state["view"]["nodes"]}
+    for n, xy in positions.items():
+        assert tuple(state["positions"][n]) == tuple(xy)
+    # a rerun keeps every position
+    before = dict(state["positions"])
+    at.run()
+    assert dict(at.session_state["ex-state"]["positions"]) == before
+    # cap and show more
+    at.number_input(key="ex-cap-input").set_value(10).run()
+    assert any("more found" in c.value for c in at.caption)
+    at.button(key="ex-more").click().run()
+    assert at.number_input(key="ex-cap-input").value == 310
+    # label filter
+    labels_key = next(m.key for m in at.multiselect if m.key.startswith("ex-labels"))
+    at.multiselect(key=labels_key).set_value(["Region"]).run()
+    no_exceptions(at)
+    shown = at.dataframe(key="ex-nodes").value
+    assert set(shown["label"]) == {"Region"}
+
+
+# ------------------------------------------------------------------- console
+def test_console_runs_a_query_with_parameters(env):
+    at = page("console").run()
+    at.text_area(key="cs-text").input("MATCH (r:Region {id: $id}) RETURN r.name AS name").run()
+    at.text_area(key="cs-params").input('{"id": "GB-DER"}').run()
+    at.button(key="cs-run").click().run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    assert list(at.dataframe(key="cs-table").value["name"]) == ["Derby"]
+
+
+def test_console_refuses_writes(env):
+    at = page("console").run()
+    at.text_area(key="cs-text").input("MATCH (r:Region) DETACH DELETE r").run()
+    at.button(key="cs-run").click().run()
+    no_exceptions(at)
+    assert any("Refused" in e.value and "read-only" in e.value for e in at.error)
+    from rox.api import Rox
+
+    with Rox.open(db=str(env)) as rx:  # nothing was deleted
+        assert rx.query("regions")
+
+
+def test_console_named_query_row_cap_and_graph(env):
+    at = page("console").run()
+    at.selectbox(key="cs-named").set_value("neighbourhood").run()
+    assert "MATCH (n {id: $node})" in at.text_area(key="cs-text").value
+    assert json.loads(at.text_area(key="cs-params").value)["node"] == "GB-DER"
+    at.number_input(key="cs-cap").set_value(2).run()
+    at.button(key="cs-run").click().run()
+    no_exceptions(at)
+    assert len(at.dataframe(key="cs-table").value) == 2
+    assert any("row cap" in s.value for s in at.success)
+    at.text_area(key="cs-text").input("MATCH (a:Region {id: 'GB-DER'})-[r]-(b) RETURN a, r, b").run()
+    at.radio(key="cs-view").set_value("graph").run()
+    at.button(key="cs-run").click().run()
+    no_exceptions(at)
+    assert any(b.proto.label == "GEXF" for b in at.get("download_button"))
+
+
+def test_console_bad_parameters_are_reported(env):
+    at = page("console").run()
+    at.text_area(key="cs-params").input("{not json").run()
+    at.button(key="cs-run").click().run()
+    no_exceptions(at)
+    assert any("parameters are not valid" in e.value for e in at.error)
+
+
+# ---------------------------------------------------------------------- load
+def test_load_validation_errors_shown_with_rows(env, tmp_path):
+    from webapp import load
+
+    bad = tmp_path / "bad-regions.csv"
+    bad.write_text("id,name,kind,country,source\nX-1,Nowhere,planet,GB,src-mini\nX-2,Elsewhere,city,ZZ,src-missing\n")
+    records, problems, plan = load.validate([bad])
+    assert plan is None and len(records) == 2
+    rows = load.problem_rows(problems)
+    assert {(r["line"], r["field"]) for r in rows} >= {(2, "kind"), (3, "country"), (3, "source")}
+    assert all(r["file"] == "bad-regions.csv" for r in rows)
+
+
+def test_load_writes_with_progress(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest as _AT  # noqa: F401
+    from webapp import load
+
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    db = tmp_path / "fresh.db"
+    monkeypatch.setenv("ROX_DB", str(db))
+    data = tmp_path / "mini.yaml"
+    data.write_text(MINI, encoding="utf-8")
+    script = (
+        "import streamlit as st\nfrom webapp import load\n"
+        f"records, problems, plan = load.validate([__import__('pathlib').Path({str(data)!r})])\n"
+        "assert not problems, problems\n"
+        "report = load.write_with_progress(plan, batch_size=3)\n"
+        "st.write(load.report_rows(report))\n"
+    )
+    at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
+    no_exceptions(at)
+    from rox.api import Rox
+
+    with Rox.open(db=str(db)) as rx:
+        assert len(rx.query("regions")) == 7
+
+
+def test_load_page_lists_problems_from_an_upload(env):
+    at = page("load").run()
+    no_exceptions(at)
+    assert [t.label for t in at.tabs] == ["Entity files", "Statistical tables", "Demo data"]
+    assert at.button(key="ld-demo")
