@@ -23,8 +23,20 @@ from webapp import PAGES  # noqa: E402
 from webapp.common import guarded, sidebar_status  # noqa: E402
 
 
+def icon():
+    """The favicon, drawn here: an emoji or ``:material/...:`` icon would be fetched from a CDN."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.line([(16, 44), (32, 16), (48, 44), (16, 44)], fill=(120, 130, 140, 255), width=4)
+    for (x, y), colour in (((16, 44), (31, 119, 180)), ((32, 16), (255, 127, 14)), ((48, 44), (214, 39, 40))):
+        d.ellipse([x - 10, y - 10, x + 10, y + 10], fill=colour + (255,))
+    return img
+
+
 def main() -> None:
-    st.set_page_config(page_title="rox - Region Overlap eXplorer", page_icon=":material/hub:", layout="wide",
+    st.set_page_config(page_title="rox - Region Overlap eXplorer", page_icon=icon(), layout="wide",
                        menu_items={"Get help": None, "Report a bug": None,
                                    "About": "rox, the Region Overlap eXplorer: partner regions by industry overlap, "
                                             "with the reasons and the source of every fact."})

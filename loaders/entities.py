@@ -208,16 +208,19 @@ def build_plan(records: list[RawRecord], known: dict[str, set[str]] | None = Non
                 problems.append(Problem(raw.file, raw.line, loc, msg))
 
     # ids: defined in these files, else already in the store, else the taxonomy
+    # Ids count as defined even when their record has field problems, so one bad
+    # field does not cascade into "does not exist" errors elsewhere.
     defined: dict[str, dict[str, RawRecord]] = defaultdict(dict)
-    for raw, rec in valid:
+    for raw in records:
         label = ENTITY_LABEL.get(raw.section)
-        if label is None:
+        ident = raw.data.get("id")
+        if label is None or not isinstance(ident, str):
             continue
-        first = defined[label].get(rec.id)
+        first = defined[label].get(ident)
         if first is not None:
-            problems.append(Problem(raw.file, raw.line, "id", f"duplicate {label} id {rec.id!r} (first defined at {first.file}:{first.line})"))
+            problems.append(Problem(raw.file, raw.line, "id", f"duplicate {label} id {ident!r} (first defined at {first.file}:{first.line})"))
         else:
-            defined[label][rec.id] = raw
+            defined[label][ident] = raw
     taxonomy_ids = {s.id for s in taxonomy.sectors()}
 
     def exists(label: str, ident: str) -> bool:
@@ -234,6 +237,17 @@ def build_plan(records: list[RawRecord], known: dict[str, set[str]] | None = Non
         if source in source_kind and source_kind[source] == "document" and not evidence:
             problems.append(Problem(raw.file, raw.line, fieldname + "evidence" if fieldname else "evidence",
                                     f"facts from document {source!r} must quote their evidence sentence"))
+
+    # Records with field problems: still check their plain references, so every
+    # problem is reported in one run.
+    valid_ids = {id(raw) for raw, _ in valid}
+    for raw in records:
+        if id(raw) in valid_ids:
+            continue
+        for fieldname, label in REF_FIELDS.items():
+            value = raw.data.get(fieldname)
+            if isinstance(value, str) and value.strip():
+                ref(raw, fieldname, label, value.strip())
 
     plan = taxonomy_plan()
     for raw, rec in valid:
@@ -272,6 +286,12 @@ def build_plan(records: list[RawRecord], known: dict[str, set[str]] | None = Non
         raise ValidationFailed(problems)
     return plan
 
+
+REF_FIELDS = {
+    # single-valued reference fields of any section -> label they refer to
+    "source": "Source", "part_of": "Region", "region": "Region", "sector": "Sector", "parent": "Sector",
+    "located_in": "Region", "headquartered_in": "Region", "from": "Region", "to": "Region",
+}
 
 LINKS = {
     # section: [(field, rel type, target label, direction)]  direction "out": entity -> target

@@ -76,7 +76,8 @@ def flatten(row: Mapping[str, Any]) -> dict[str, Any]:
     for k, v in row.items():
         if k in ("shared_sectors", "complementary_sectors"):
             out[k] = "; ".join(
-                f"{s['sector']} ({_fmt(s.get('a_rca'))}/{_fmt(s.get('b_rca'))})" if k == "shared_sectors"
+                (f"{s['sector']} (RCA {_fmt(s.get('a_rca'))}/{_fmt(s.get('b_rca'))})" if s.get("a_rca") is not None
+                 else s["sector"]) if k == "shared_sectors"
                 else f"{s['sector']} (density {_fmt(s.get('density'))}, partner RCA {_fmt(s.get('b_rca'))})"
                 for s in v)
         elif k in ("firms", "universities", "agreements", "trade"):
@@ -110,8 +111,12 @@ def load_matrix(store, *, year: int | None = None, source: str | None = None) ->
     facts, mode, data_source = select_facts(run_named(store, "region-sector-matrix"), source)
     if not facts:
         raise RoxError("no region-sector facts in the store; load data first (`rox demo` or `rox load-table`)")
+    # Values: one year per region (given, else its latest). Presence: a link is a link,
+    # whatever year its source speaks of, unless a year is asked for.
+    keep_year = mode == "values" or year is not None
     mat = RegionSectorMatrix.from_rows(
-        [{"region": r["region"], "sector": r["sector"], "value": r["value"], "year": r.get("year")} for r in facts],
+        [{"region": r["region"], "sector": r["sector"], "value": r["value"],
+          "year": r.get("year") if keep_year else None} for r in facts],
         year=year,
     )
     if mode == "presence":

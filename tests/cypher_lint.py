@@ -2,8 +2,10 @@
 
 Runs ``node tools/cypher-lint/lint.mjs`` (npm package
 ``@neo4j-cypher/language-support``, pinned in tools/cypher-lint/package.json)
-once for a whole batch of texts: the Node start-up and the linter's warm-up
-cost ~2-3 s, each further query ~50-100 ms.
+once for a whole batch of texts: Node start-up and the linter's warm-up cost
+~2-4 s, each text ~50-1000 ms (the semantic analysis is Neo4j's Java front
+end compiled to JS); results are cached per text in
+tools/cypher-lint/node_modules/.cache/, so an unchanged batch takes ~0.2 s.
 
 Set-up (once per checkout): ``npm ci --prefix tools/cypher-lint``
 (or ``bash scripts/setup-test-tools.sh``).
@@ -72,8 +74,14 @@ def ensure_linter(*, skip: bool | None = None) -> list[str]:
     return [node, str(LINT_SCRIPT)]
 
 
-def lint_cypher(texts: dict[str, str], *, timeout: float = 300.0) -> dict[str, list[dict]]:
+def lint_cypher(
+    texts: dict[str, str], *, cache: bool = True, timeout: float = 300.0
+) -> dict[str, list[dict]]:
     """Lint every text in one Node process.
+
+    ``cache=False`` re-lints every text instead of using the results cached in
+    tools/cypher-lint/node_modules/.cache/ (keyed by package version, lint
+    script and text).
 
     Returns ``{name: [diagnostic, ...]}`` for every input name (empty list =
     clean). A diagnostic is ``{"severity": "error", "message", "offset",
@@ -85,9 +93,13 @@ def lint_cypher(texts: dict[str, str], *, timeout: float = 300.0) -> dict[str, l
         return {}
     cmd = ensure_linter()
     payload = json.dumps([{"name": name, "text": text} for name, text in texts.items()])
+    env = dict(os.environ)
+    if not cache:
+        env["CYPHER_LINT_NO_CACHE"] = "1"
     proc = subprocess.run(
         cmd,
         input=payload,
+        env=env,
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -217,7 +217,14 @@ def table(rows: list[dict[str, Any]], *, key: str | None = None, columns: list[s
             cols += [k for k in r if k not in cols]
     else:
         cols = columns
-    frame = pd.DataFrame([{c: _cell(r.get(c)) for c in cols} for r in rows], columns=cols)
+    records = [{c: _cell(r.get(c)) for c in cols} for r in rows]
+    for c in cols:  # Arrow needs one type per column: mixed columns become text
+        kinds = {type(r[c]) for r in records if r[c] is not None}
+        if len(kinds - {int, float}) > 0 and len(kinds) > 1:
+            for r in records:
+                if r[c] is not None:
+                    r[c] = str(r[c])
+    frame = pd.DataFrame(records, columns=cols)
     return st.dataframe(frame, key=key, hide_index=True, width="stretch", **kw)
 
 

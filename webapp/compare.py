@@ -22,8 +22,31 @@ def run_compare(key: tuple, a: str, b: str) -> dict[str, Any]:
         if exc.name not in ("queries.matching", "queries.measures"):
             raise
         return fallback_compare(a, b)
-    out = compare(common.get_rox().store, a, b)
-    return {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in dict(out).items()}
+    return normalise(dict(compare(common.get_rox().store, a, b)))
+
+
+KIND_OF = {"firms": "firm", "universities": "university", "agreements": "agreement", "trade": "trade"}
+
+
+def normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """Flat row lists for the page: complementary sectors with the side that holds them
+    (``side`` "a" or "b"), bridges with their ``kind``."""
+    out = dict(data)
+    comp = data.get("complementary") or []
+    if isinstance(comp, dict):
+        rows = []
+        for key, side, direction in (("a_offers_b", "a", "A is strong, B is close"),
+                                     ("b_offers_a", "b", "B is strong, A is close")):
+            rows += [{"side": side, "direction": direction, **r} for r in comp.get(key) or []]
+        comp = rows
+    out["complementary"] = list(comp)
+    bridges = data.get("bridges") or []
+    if isinstance(bridges, dict):
+        bridges = [{"kind": KIND_OF.get(k, k), **r} for k, rows in bridges.items() for r in rows or []]
+    out["bridges"] = [{k: v for k, v in r.items() if v is not None} for r in bridges]
+    out["shared"] = list(data.get("shared") or [])
+    out["profiles"] = list(data.get("profiles") or [])
+    return out
 
 
 def fallback_compare(a: str, b: str) -> dict[str, Any]:
@@ -90,8 +113,8 @@ def overlap_view(a: str, b: str, data: dict[str, Any], names: dict[str, str]) ->
     for s in data.get("complementary") or []:
         sid = s.get("sector") or s.get("id")
         view.add_node(sid, "Sector", s.get("name"))
-        side = s.get("side") or s.get("strong_in")
-        if side in (a, "a", "A") or (side is None and (s.get("a_rca") or 0) >= (s.get("b_rca") or 0)):
+        side = s.get("side")
+        if side == "a" or (side is None and (s.get("a_rca") or 0) >= (s.get("b_rca") or 0)):
             view.add_edge(a, "HAS_SECTOR", sid, rca=s.get("a_rca"))
         else:
             view.add_edge(b, "HAS_SECTOR", sid, rca=s.get("b_rca"))
@@ -134,6 +157,10 @@ def render() -> None:
     m[1].metric("Shared sectors", len(shared))
     m[2].metric("Complementary", len(comp))
     m[3].metric("Bridges", len(bridges))
+    scores = data.get("scores") or {}
+    if scores:
+        st.caption("Overlap scores: " + " · ".join(f"{k} {v:.3f}" if isinstance(v, (int, float)) else f"{k} {v}"
+                                                   for k, v in scores.items()))
 
     st.subheader("Sector profiles")
     chart = profile_chart(profiles, a_name, b_name)
@@ -147,12 +174,22 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Shared sectors")
-        common.table(shared, key="cmp-shared") if shared else st.caption("none")
+        if shared:
+            common.table(shared, key="cmp-shared")
+        else:
+            st.caption("none")
     with right:
         st.subheader("Complementary sectors")
-        common.table(comp, key="cmp-comp") if comp else st.caption("none")
+        if comp:
+            common.table(comp, key="cmp-comp")
+        else:
+            st.caption("none")
     st.subheader("Bridges: firms, universities, agreements and trade")
-    common.table(bridges, key="cmp-bridges") if bridges else st.caption("none recorded")
+    if bridges:
+        common.table(bridges, key="cmp-bridges", columns=["kind", "id", "name", "a_place", "b_place", "relation",
+                                                          "value", "unit", "year", "source", "evidence"])
+    else:
+        st.caption("none recorded")
 
     st.subheader("The overlap as a graph")
     view = overlap_view(a, b, data, names)

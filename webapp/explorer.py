@@ -103,7 +103,7 @@ def render() -> None:
     f1, f2, f3 = st.columns([3, 1, 1])
     labels = f1.multiselect("Show labels", all_labels, default=all_labels, key=f"ex-labels-{'-'.join(all_labels)}")
     st.session_state.setdefault("ex-cap-input", DEFAULT_CAP)
-    cap = int(f2.number_input("Node cap", min_value=10, max_value=5000, step=50, key="ex-cap-input"))
+    cap = int(f2.number_input("Node cap", min_value=1, max_value=5000, step=50, key="ex-cap-input"))
     keep = shown_nodes(view, labels, cap, s["center"])
     hidden = len([n for n, d in view.nodes.items() if d["label"] in labels]) - len(keep)
     f3.button(f"Show more (+{DEFAULT_CAP})", disabled=hidden <= 0, key="ex-more", on_click=_show_more,

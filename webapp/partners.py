@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from graph.errors import RoxError
+from graph.errors import RoxError, StoreUnavailable
 from webapp import common
 
 EXPLANATION_KINDS = (
@@ -24,7 +24,6 @@ EXPLANATION_KINDS = (
 )
 BASE_COLUMNS = ("rank", "region", "name", "country", "kind", "score")
 DETAIL_COLUMNS = ("shared_sectors", "complementary_sectors", "firms", "universities", "agreements", "trade")
-FALLBACK_BLEND = {"jaccard": 0.4, "rca-cosine": 0.4, "adamic-adar": 0.2}
 
 
 def _matching():
@@ -48,20 +47,23 @@ def measure_specs() -> dict[str, Any]:
 
 
 def measure_names(matching) -> list[str]:
-    names = list(measure_specs())
-    if "blend" not in names:
-        names.append("blend")
+    names = list(matching.measure_names()) if hasattr(matching, "measure_names") else list(measure_specs())
     preferred = [n for n in ("jaccard", "blend") if n in names]
     return preferred + [n for n in names if n not in preferred]
 
 
-def default_weights(matching) -> dict[str, float]:
-    for attr in ("DEFAULT_WEIGHTS", "BLEND_WEIGHTS", "DEFAULT_BLEND"):
-        w = getattr(matching, attr, None)
-        if isinstance(w, dict) and w:
-            return {str(k): float(v) for k, v in w.items()}
-    specs = measure_specs()
-    return {k: v for k, v in FALLBACK_BLEND.items() if k in specs} or {"jaccard": 1.0}
+def measure_description(matching, name: str) -> str:
+    spec = measure_specs().get(name)
+    if spec is not None:
+        return spec.description
+    return getattr(matching, "EXTRA_MEASURES", {}).get(name, "")
+
+
+def blend_components(matching) -> dict[str, float]:
+    """The blend's components and their default weights."""
+    defaults = dict(getattr(matching, "DEFAULT_WEIGHTS", {}) or {})
+    comps = list(getattr(matching, "COMPONENTS", defaults))
+    return {c: float(defaults.get(c, 0.0)) for c in comps}
 
 
 @st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)
@@ -147,42 +149,45 @@ def render() -> None:
     with st.expander("Measure and filters", expanded=True):
         c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
         measure = c1.selectbox("Measure", names, key="pm-measure",
-                               format_func=lambda n: f"{n} - {specs[n].description}" if n in specs else
-                               (f"{n} - weighted mix of measures" if n == "blend" else n))
+                               format_func=lambda n: f"{n} - {measure_description(matching, n)}".rstrip(" -"))
         top = c2.number_input("How many", min_value=1, max_value=200, value=10, step=5, key="pm-top")
         all_years = years()
         year = c3.selectbox("Year", [None, *all_years], key="pm-year",
                             format_func=lambda y: "latest per region" if y is None else str(y))
         min_sectors = c4.number_input("Min. shared sectors", min_value=0, max_value=50, value=1, key="pm-min")
-        c5, c6, c7 = st.columns([1, 2, 2])
+        c5, c6, c7, c8 = st.columns([1, 2, 2, 1])
         exclude_same = c5.checkbox("Exclude my country", key="pm-excl")
         all_regions = common.regions()
         countries = c6.multiselect("Only these countries", sorted({r["country"] for r in all_regions if r.get("country")}),
                                    key="pm-countries")
         kinds = c7.multiselect("Only these kinds", sorted({r["kind"] for r in all_regions if r.get("kind")}),
                                key="pm-kinds")
+        threshold = c8.number_input("RCA threshold", min_value=0.0, max_value=10.0, value=1.0, step=0.1, key="pm-threshold",
+                                    help="A region holds a sector when its RCA (location quotient) is at least this")
         weights = None
         if measure == "blend":
-            defaults = default_weights(matching)
-            parts = st.multiselect("Blend components", [n for n in names if n != "blend"],
-                                   default=[n for n in defaults if n in names], key="pm-parts")
-            wcols = st.columns(max(1, len(parts)))
-            weights = {p: wcols[i].slider(f"weight: {p}", 0.0, 1.0, float(defaults.get(p, 0.5)), 0.05, key=f"pm-w-{p}")
-                       for i, p in enumerate(parts)}
+            st.markdown("**Blend weights** (each component is shown in the table)")
+            comps = blend_components(matching)
+            wcols = st.columns(max(1, len(comps)))
+            weights = {c: wcols[i].slider(c, 0.0, 1.0, w, 0.05, key=f"pm-w-{c}") for i, (c, w) in enumerate(comps.items())}
     if not region:
         st.info("Pick your region above to see its partners.")
         return
 
     params: dict[str, Any] = {"measure": measure, "top": int(top), "year": year, "exclude_same_country": exclude_same,
                               "countries": countries or None, "kinds": kinds or None, "min_sectors": int(min_sectors)}
+    if float(threshold) != 1.0:
+        params["threshold"] = float(threshold)
     if weights is not None:
         params["weights"] = weights
     started = time.perf_counter()
     try:
         with st.spinner("Scoring regions…"):
             result = run_match(common.settings_key(), region, json.dumps(params, sort_keys=True))
-    except (ValueError, KeyError) as exc:  # bad measure/weights: say so, keep the page
-        st.error(f"Cannot score with these settings: {exc}")
+    except StoreUnavailable:
+        raise
+    except (RoxError, ValueError, KeyError) as exc:  # bad weights, no sector facts...: say so, keep the page
+        st.error(f"Cannot score {region} with these settings: {exc}")
         return
     elapsed = time.perf_counter() - started
     rows = result["rows"]
@@ -224,4 +229,3 @@ def render() -> None:
         st.json(meta)
 
 
-__all__ = ["render", "run_match", "ranked_rows", "RoxError"]

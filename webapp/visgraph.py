@@ -59,7 +59,7 @@ class GraphView:
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
 
-    def add_node(self, node_id: str, label: str | None, name: str | None = None, **props: Any) -> None:
+    def add_node(self, node_id: str, label: str | None, name: str | None = None, /, **props: Any) -> None:
         node_id = str(node_id)
         old = self.nodes.get(node_id, {})
         merged = {**old, **{k: v for k, v in props.items() if v is not None}}
@@ -67,8 +67,8 @@ class GraphView:
         merged["name"] = name or old.get("name") or node_id
         self.nodes[node_id] = merged
 
-    def add_edge(self, source: str, relation: str, target: str, **props: Any) -> None:
-        key = (str(source), str(relation), str(target))
+    def add_edge(self, start: str, relation: str, end: str, /, **props: Any) -> None:
+        key = (str(start), str(relation), str(end))
         self.edges[key] = {**self.edges.get(key, {}), **{k: v for k, v in props.items() if v is not None}}
 
     def subview(self, keep: Iterable[str]) -> "GraphView":

@@ -27,14 +27,24 @@
 //   text, and a text holding more than one statement (drivers send exactly
 //   one statement per query; "RETURN 1; RETURN 2" fails on the server).
 // * The package swallows exceptions of its semantic analysis; to be sure it
-//   really runs, each invocation first lints a canary with an undefined
-//   variable and exits 3 if no error comes back.
+//   really runs, each invocation that lints anything first lints a canary
+//   with an undefined variable and exits 3 if no error comes back.
+// * Speed: start-up + warm-up ~2-4 s, then ~50-1000 ms a text (the semantic
+//   analysis is Neo4j's Java front end compiled to JS). Results are cached in
+//   node_modules/.cache/rox-cypher-lint/ keyed by sha256 of (package version,
+//   this script, text); CYPHER_LINT_NO_CACHE=1 disables the cache.
 
-import {
-  lintCypherQuery,
-  isNotParamError,
-  parseStatementsStrs,
-} from '@neo4j-cypher/language-support';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// Loaded lazily: a batch whose every text is in the cache needs no linter.
+let lintCypherQuery, isNotParamError, parseStatementsStrs;
+async function loadLinter() {
+  ({ lintCypherQuery, isNotParamError, parseStatementsStrs } = await import(
+    '@neo4j-cypher/language-support'
+  ));
+}
 
 const DB_SCHEMA = Object.freeze({ defaultLanguage: 'CYPHER 5' });
 const LINT_OPTIONS = Object.freeze({ consoleCommandsEnabled: false });
@@ -120,6 +130,40 @@ async function readStdin() {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const CACHE_FILE = `${HERE}node_modules/.cache/rox-cypher-lint/results.json`;
+const USE_CACHE = !['1', 'true', 'yes'].includes(process.env.CYPHER_LINT_NO_CACHE ?? '');
+
+function cacheSalt() {
+  const pkg = fs.readFileSync(
+    `${HERE}node_modules/@neo4j-cypher/language-support/package.json`,
+    'utf8',
+  );
+  const self = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8');
+  return `${JSON.parse(pkg).version}\0${createHash('sha256').update(self).digest('hex')}\0`;
+}
+
+function readCache() {
+  if (!USE_CACHE) return {};
+  try {
+    return JSON.parse(fs.readFileSync(CACHE_FILE, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function writeCache(cache) {
+  if (!USE_CACHE) return;
+  try {
+    fs.mkdirSync(`${HERE}node_modules/.cache/rox-cypher-lint`, { recursive: true });
+    const tmp = `${CACHE_FILE}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(cache));
+    fs.renameSync(tmp, CACHE_FILE);
+  } catch {
+    /* a cache that cannot be written only costs time */
+  }
+}
+
 async function main() {
   const raw = await readStdin();
   let items;
@@ -134,11 +178,24 @@ async function main() {
       fail(2, `item ${i} must be an object with a string "text" (and a "name")`);
     }
   });
-  canary();
-  const result = items.map((it, i) => ({
-    name: it.name ?? String(i),
-    diagnostics: lintText(it.text),
-  }));
+  const salt = cacheSalt();
+  const keys = items.map((it) => createHash('sha256').update(salt + it.text).digest('hex'));
+  const cache = readCache();
+  const misses = items.filter((_, i) => !Object.hasOwn(cache, keys[i]));
+  if (misses.length > 0) {
+    await loadLinter();
+    canary();
+    items.forEach((it, i) => {
+      if (!Object.hasOwn(cache, keys[i])) cache[keys[i]] = lintText(it.text);
+    });
+    if (Object.keys(cache).length > 5000) {
+      // keep the cache small: only this batch's results
+      writeCache(Object.fromEntries(keys.map((k) => [k, cache[k]])));
+    } else {
+      writeCache(cache);
+    }
+  }
+  const result = items.map((it, i) => ({ name: it.name ?? String(i), diagnostics: cache[keys[i]] }));
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 

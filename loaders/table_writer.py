@@ -1,0 +1,601 @@
+"""Load a region x sector table into the store: validate everything, then write, all or nothing.
+
+Pass 1 streams the whole file and checks every row (value, region, sector code,
+year, duplicates). Every bad row is collected as a :class:`graph.errors.Problem`
+(file, line, field, reason); if there is any, :class:`ValidationFailed` is raised
+and nothing has been written.
+
+Then the writes, in ``UNWIND $rows`` batches:
+
+1. nodes: the file's ``Source`` (``src-file-<slug of the file name>``), the rox
+   taxonomy, the regions (with the regions they lie in and ``PART_OF``) and one
+   ``Sector`` per fine code (``sic2007:30``) with ``SUBSECTOR_OF`` to its rox sector;
+2. pass 2 streams the file again and MERGEs ``HAS_SECTOR`` relationships keyed by
+   ``<source>|<kind>|<unit>|<year>`` (the key :mod:`loaders.entities` uses), with
+   ``value``, ``unit``, ``kind``, ``year`` and ``source``.
+
+Atomic: every node and relationship this load *creates* gets ``load_id`` (``ON
+CREATE SET``); nodes that exist are not changed; a relationship that exists with
+another value is changed and its old value is written to an undo log on disk. If
+anything fails after the first write (the store, the file changed between the
+passes, Ctrl-C), :func:`rollback` deletes what carries this ``load_id`` and puts
+the old values back, so the store is as it was. Reloading the same file matches
+every key with the same value: nothing is created or changed.
+
+Hierarchical tables: codes that contain finer codes present for the same region
+(``Total``, ``C (10-33)``, division ``30`` when ``30.2`` is there) are skipped by
+default, so the finest breakdown each region has is loaded and nothing is counted
+twice (``--level`` keeps one named level instead, or ``all``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from graph import model, taxonomy
+from graph.errors import Problem, RoxError, ValidationFailed
+from graph.ids import slugify
+from loaders import schemes
+from loaders.gazetteer import Gazetteer, Place, parents
+from loaders.tables import Table, TableSpec, open_table
+
+KINDS = ("employment", "establishments", "gva", "exports", "imports", "turnover", "value")
+NON_NEGATIVE = frozenset({"employment", "establishments", "exports", "imports"})
+DEFAULT_UNIT = {"employment": "persons", "establishments": "establishments"}
+MISSING = frozenset({"", ":", "..", "...", "-", "x", "X", "*", "c", "C", "na", "NA", "n/a", "N/A", ".", "z", "~"})
+_FLAGGED = re.compile(r"^\s*(-?[\d,]*\.?\d+(?:[eE][-+]?\d+)?)\s*([a-z]{1,3})?\s*$")
+_MISSING_FLAGGED = re.compile(r"^\s*:\s*[a-z]{0,3}\s*$")
+_YEAR = re.compile(r"^\s*((?:18|19|20|21)\d\d)\b")
+BATCH = 10_000
+
+Progress = Callable[[str, int, int | None, int | None], None]  # phase, rows, done, total
+
+
+@dataclass
+class LoadOptions:
+    """How to read codes and what the values are."""
+
+    sector_scheme: str | None = None
+    region_scheme: str = "auto"
+    country: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    unit: str | None = None
+    level: str = "finest"
+    title: str | None = None
+    batch_size: int = BATCH
+
+
+@dataclass
+class LoadSummary:
+    """What a load read, wrote and skipped, with what was detected."""
+
+    file: str
+    source: str
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    regions: int = 0
+    sectors: int = 0
+    nodes_created: int = 0
+    unresolved: dict[str, int] = field(default_factory=dict)  # code -> first line
+    unmapped: list[str] = field(default_factory=list)  # sector ids with no rox sector
+    hierarchy: str = ""
+    seconds: float = 0.0
+    load_id: str = ""
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows_read / self.seconds if self.seconds else 0.0
+
+    def lines(self) -> list[str]:
+        out = [f"file {self.file} -> source {self.source}"]
+        out += [f"detected: {n}" for n in self.notes]
+        if self.hierarchy:
+            out.append(f"hierarchy: {self.hierarchy}")
+        out.append(f"rows read {self.rows_read:,}; loaded {self.rows_loaded:,}; skipped {sum(self.skipped.values()):,}")
+        for reason, n in self.skipped.most_common():
+            out.append(f"  skipped {n:,}: {reason}")
+        out.append(f"HAS_SECTOR created {self.created:,}, changed {self.updated:,}, unchanged {self.unchanged:,}; "
+                   f"{self.regions:,} regions, {self.sectors:,} sector codes, {self.nodes_created:,} new nodes")
+        if self.unresolved:
+            shown = ", ".join(f"{c} (line {ln})" for c, ln in list(self.unresolved.items())[:20])
+            more = f" and {len(self.unresolved) - 20} more" if len(self.unresolved) > 20 else ""
+            out.append(f"unresolved regions kept as written: {shown}{more}")
+        if self.unmapped:
+            shown = ", ".join(self.unmapped[:20])
+            more = f" and {len(self.unmapped) - 20} more" if len(self.unmapped) > 20 else ""
+            out.append(f"sector codes with no rox sector (kept, no SUBSECTOR_OF): {shown}{more}")
+        out.append(f"{self.seconds:.1f} s, {self.rows_per_s:,.0f} rows/s")
+        return out
+
+
+# ---------------------------------------------------------------- statements
+def _merge_nodes(label: str) -> str:
+    model.check_label(label)
+    return (f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) "
+            f"ON CREATE SET n += row.props, n.load_id = $lid")
+
+
+def _merge_rels(rel: str) -> str:
+    r = model.REL_TYPES[model.check_rel_type(rel)]
+    return (f"UNWIND $rows AS row MATCH (a:{r.start} {{id: row.start}}) MATCH (b:{r.end} {{id: row.end}}) "
+            f"MERGE (a)-[r:{rel}]->(b) ON CREATE SET r.source = row.source, r.load_id = $lid")
+
+
+HAS_SECTOR = (
+    "UNWIND $rows AS row "
+    "MATCH (a:Region {id: row[0]}) MATCH (b:Sector {id: row[1]}) "
+    "WITH a, b, row, $kp + coalesce(toString(row[3]), '') AS k "
+    "MERGE (a)-[r:HAS_SECTOR {key: k}]->(b) "
+    "ON CREATE SET r.value = row[2], r.year = row[3], r.unit = $unit, r.kind = $kind, r.source = $source, r.load_id = $lid "
+    "WITH r, row, k WHERE coalesce(r.load_id, '') <> $lid AND (r.value IS NULL OR r.value <> row[2]) "
+    "WITH r, row, k, r.value AS old SET r.value = row[2] "
+    "RETURN row[0] AS start, row[1] AS end, k AS key, old"
+)
+RESTORE = (
+    "UNWIND $rows AS row MATCH (a:Region {id: row.start})-[r:HAS_SECTOR {key: row.key}]->(b:Sector {id: row.end}) "
+    "SET r.value = row.old"
+)
+DELETE_RELS = "MATCH ()-[r]->() WHERE r.load_id = $lid WITH r LIMIT 50000 DELETE r RETURN count(r) AS n"
+DELETE_NODES = "MATCH (n) WHERE n.load_id = $lid WITH n LIMIT 20000 DETACH DELETE n RETURN count(n) AS n"
+
+
+def statements() -> dict[str, str]:
+    """Every statement this module sends (for the Cypher linter)."""
+    out = {f"table:node:{lb}": _merge_nodes(lb) for lb in ("Source", "Sector", "Region")}
+    out.update({f"table:rel:{r}": _merge_rels(r) for r in ("SUBSECTOR_OF", "PART_OF")})
+    out.update({"table:has_sector": HAS_SECTOR, "table:restore": RESTORE, "table:delete_rels": DELETE_RELS,
+                "table:delete_nodes": DELETE_NODES})
+    return out
+
+
+# ---------------------------------------------------------------- parsing cells
+def parse_value(text: str) -> float | None:
+    """A number from a statistics cell; ``None`` for a missing-value marker; ``ValueError`` otherwise.
+
+    >>> parse_value("16,549"), parse_value("123.4 p"), parse_value(": c"), parse_value("..")
+    (16549.0, 123.4, None, None)
+    """
+    try:
+        v = float(text)
+    except ValueError:
+        s = text.strip().strip('"')
+        if s in MISSING or _MISSING_FLAGGED.match(s):
+            return None
+        m = _FLAGGED.match(s)
+        if not m:
+            raise ValueError(f"{text!r} is not a number") from None
+        num = m.group(1)
+        if "," in num and not re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", num):
+            raise ValueError(f"{text!r} is not a number (commas only as thousands separators)") from None
+        v = float(num.replace(",", ""))
+    if math.isnan(v) or math.isinf(v):
+        if math.isnan(v):
+            return None
+        raise ValueError(f"{text!r} is not a finite number")
+    return v
+
+
+def parse_year(text: str) -> int:
+    m = _YEAR.match(text)
+    if not m:
+        raise ValueError(f"{text!r} is not a year")
+    return int(m.group(1))
+
+
+def guess_kind(table: Table) -> str | None:
+    words = " ".join(filter(None, [table.value_col, table.path.name])).lower()
+    for kind, keys in (("employment", ("employ", "jobs", "workers", "bres")), ("gva", ("gva", "gross value")),
+                       ("exports", ("export", "trade")), ("establishments", ("establishment", "enterprise", "business count"))):
+        if any(k in words for k in keys):
+            return kind
+    return None
+
+
+def source_id(path: Path) -> str:
+    """``src-file-<slug of the file name>``.
+
+    >>> source_id(Path("/x/itl2_bres_employment.csv"))
+    'src-file-itl2-bres-employment-csv'
+    """
+    return f"src-file-{slugify(path.name)}"
+
+
+# ---------------------------------------------------------------- the load
+class _Validated:
+    """What pass 1 learned: caches for pass 2, the nodes to write, the rows to skip."""
+
+    def __init__(self):
+        self.regions: dict[str, Place] = {}
+        self.region_by_text: dict[tuple[str, str | None], str] = {}
+        self.codes: dict[str, schemes.Code] = {}  # raw text -> Code
+        self.code_ids: dict[str, int] = {}  # code id -> index
+        self.region_ids: dict[str, int] = {}
+        self.sector_names: dict[str, str] = {}
+        self.keys: dict[int, int] = {}  # (region, code, year) packed -> first line
+        self.aggregate: set[int] = set()  # (region << 24 | code) pairs to skip
+        self.keep_level: str | None = None
+        self.skip_codes: set[int] = set()
+
+
+def _pack(r: int, c: int, y: int | None) -> int:
+    return (r << 40) | (c << 16) | (y or 0)
+
+
+def load_table(store, spec: TableSpec, opts: LoadOptions | None = None, progress: Progress | None = None,
+               table: Table | None = None) -> LoadSummary:
+    """Validate then load one table. Raises :class:`ValidationFailed` (nothing written) or
+    :class:`RoxError` after rolling back."""
+    opts = opts or LoadOptions()
+    started = time.perf_counter()
+    table = table or open_table(spec)
+    path = table.path
+    fname = str(spec.path)
+    problems: list[Problem] = []
+    scheme = opts.sector_scheme or schemes.guess_scheme(table.sector_col)
+    if opts.sector_scheme is None and scheme:
+        table.notes.append(f"sector scheme {scheme} (from column {table.sector_col!r}; give --sector-scheme to change)")
+    if scheme is None:
+        problems.append(Problem(fname, None, "--sector-scheme",
+                                f"cannot tell the sector classification; give --sector-scheme ({', '.join(schemes.SCHEMES)})"))
+    elif scheme not in schemes.SCHEMES:
+        problems.append(Problem(fname, None, "--sector-scheme", f"unknown scheme {scheme!r} (one of: {', '.join(schemes.SCHEMES)})"))
+    kind = opts.kind or guess_kind(table)
+    if opts.kind is None and kind:
+        table.notes.append(f"value kind {kind} (give --kind to change)")
+    if kind is None:
+        problems.append(Problem(fname, None, "--kind", f"cannot tell what the values are; give --kind ({', '.join(KINDS)})"))
+    elif kind not in KINDS:
+        problems.append(Problem(fname, None, "--kind", f"unknown kind {kind!r} (one of: {', '.join(KINDS)})"))
+    unit = opts.unit or DEFAULT_UNIT.get(kind or "")
+    try:
+        gaz = Gazetteer(opts.region_scheme, opts.country)
+    except ValueError as exc:
+        problems.append(Problem(fname, None, "--region-scheme", str(exc)))
+    if problems:
+        raise ValidationFailed(problems)
+
+    src = source_id(path)
+    summary = LoadSummary(file=fname, source=src, notes=table.notes)
+    v = _validate(table, scheme, kind, opts, gaz, summary, progress)
+    _plan_hierarchy(v, opts, summary, fname)
+
+    lid = f"load-{uuid.uuid4().hex[:12]}"
+    summary.load_id = lid
+    stat = path.stat()
+    undo = tempfile.TemporaryFile(mode="w+", prefix="rox-undo-", suffix=".jsonl")
+    try:
+        _write_nodes(store, v, src, path, opts, lid, table)
+        _write_facts(store, table, v, summary, kind, unit, src, lid, opts, undo, progress, started)
+        st2 = path.stat()
+        if (st2.st_size, st2.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            raise RoxError(f"{fname} changed while it was being loaded")
+    except BaseException as exc:
+        try:
+            undone = rollback(store, lid, undo)
+        except Exception as rb:  # pragma: no cover - a store that fails both ways
+            raise RoxError(f"load of {fname} failed ({exc}) and so did the rollback ({rb}); "
+                           f"remove what carries load_id {lid!r}") from exc
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise RoxError(f"load of {fname} failed: {exc}. Nothing was kept: {undone}") from exc
+    finally:
+        undo.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _validate(table: Table, scheme: str, kind: str, opts: LoadOptions, gaz: Gazetteer, summary: LoadSummary,
+              progress: Progress | None) -> _Validated:
+    fname = str(table.spec.path)
+    v = _Validated()
+    problems: list[Problem] = []
+    years: dict[str, int | None] = {}
+    skipped = summary.skipped
+    nonneg = kind in NON_NEGATIVE
+    want_year = opts.year
+    n = 0
+    try:
+        for cell in table.rows():
+            n += 1
+            if progress and not n % 20000:
+                progress("validating", n, table.bytes_read or None, table.size or None)
+            line = cell.line
+            # year
+            y = None
+            if cell.year is not None and cell.year != "":
+                y = years.get(cell.year, -1)
+                if y == -1:
+                    try:
+                        y = years[cell.year] = parse_year(cell.year)
+                    except ValueError as exc:
+                        years[cell.year] = None
+                        y = None
+                        problems.append(Problem(fname, line, "year", str(exc)))
+                        continue
+                if y is None:
+                    problems.append(Problem(fname, line, "year", f"{cell.year!r} is not a year"))
+                    continue
+            elif table.year_col is not None and table.layout == "long":
+                problems.append(Problem(fname, line, "year", "missing"))
+                continue
+            if want_year is not None and y != want_year:
+                skipped[f"year other than {want_year}"] += 1
+                continue
+            # value
+            try:
+                value = parse_value(cell.value)
+            except ValueError as exc:
+                problems.append(Problem(fname, line, "value", str(exc)))
+                value = 0.0
+            else:
+                if value is None:
+                    skipped["missing value (" + (cell.value.strip() or "empty") + ")"] += 1
+                    continue
+                if nonneg and value < 0:
+                    problems.append(Problem(fname, line, "value", f"{cell.value.strip()} is negative; {kind} cannot be"))
+            # region
+            rkey = (cell.region, cell.region_name)
+            rid = v.region_by_text.get(rkey)
+            if rid is None:
+                if not cell.region:
+                    problems.append(Problem(fname, line, "region", "missing"))
+                    continue
+                res = gaz.resolve(cell.region, cell.region_name)
+                if res.status == "ambiguous":
+                    problems.append(Problem(fname, line, "region",
+                                            f"{cell.region!r} is ambiguous: {res.describe()}; give a code, qualify the "
+                                            f"name (e.g. '{cell.region}, {res.candidates[0].country}') or --country"))
+                    continue
+                place = res.place
+                if res.status == "unresolved":
+                    summary.unresolved.setdefault(cell.region + (f" ({res.note})" if res.note else ""), line)
+                rid = place.id
+                v.region_by_text[rkey] = rid
+                if rid not in v.regions:
+                    v.regions[rid] = place
+                    v.region_ids[rid] = len(v.region_ids)
+            # sector
+            code = v.codes.get(cell.sector)
+            if code is None:
+                try:
+                    code = v.codes[cell.sector] = schemes.parse(scheme, cell.sector)
+                except schemes.CodeError as exc:
+                    problems.append(Problem(fname, line, "sector", str(exc)))
+                    continue
+                if code.id not in v.code_ids:
+                    v.code_ids[code.id] = len(v.code_ids)
+            if cell.sector_name and code.id not in v.sector_names:
+                v.sector_names[code.id] = cell.sector_name
+            key = _pack(v.region_ids[rid], v.code_ids[code.id], y)
+            first = v.keys.setdefault(key, line)
+            if first != line:
+                problems.append(Problem(fname, line, "row", f"duplicate of line {first} (same region {rid}, sector "
+                                                            f"{code.id}" + (f", year {y}" if y else "") + ")"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(fname, None, "file", f"not {table.encoding} text ({exc.reason} at byte {exc.start}); "
+                                                     "give --encoding (e.g. latin-1, cp1252)"))
+    except OSError as exc:
+        problems.append(Problem(fname, None, "file", f"cannot read: {exc}"))
+    summary.rows_read = n
+    if progress:
+        progress("validating", n, table.size or None, table.size or None)
+    if problems:
+        raise ValidationFailed(problems)
+    return v
+
+
+def _plan_hierarchy(v: _Validated, opts: LoadOptions, summary: LoadSummary, fname: str) -> None:
+    by_id = {c.id: c for c in v.codes.values()}
+    levels = Counter(c.level for c in by_id.values())
+    order = sorted(levels, key=lambda lv: min(c.rank for c in by_id.values() if c.level == lv))
+    found = ", ".join(f"{lv} ({levels[lv]})" for lv in order)
+    if opts.level == "all":
+        summary.hierarchy = f"levels {found}; kept all (--level all: aggregates and their parts both loaded)"
+        return
+    if opts.level != "finest":
+        if opts.level not in levels:
+            raise ValidationFailed([Problem(fname, None, "--level", f"no codes at level {opts.level!r}; levels found: {found}")])
+        v.skip_codes = {v.code_ids[c.id] for c in by_id.values() if c.level != opts.level}
+        summary.hierarchy = f"levels {found}; kept {opts.level} only (--level)"
+        return
+    contained = _containers(list(by_id.values()))
+    if not any(contained.values()):
+        summary.hierarchy = f"one level: {found}" if len(levels) == 1 else f"levels {found}; no code contains another"
+        return
+    idx = {cid: v.code_ids[cid] for cid in by_id}
+    cont_idx = {idx[b]: [idx[a] for a in anc] for b, anc in contained.items() if anc}
+    per_region: dict[int, set[int]] = {}
+    mask = (1 << 24) - 1
+    for key in v.keys:
+        per_region.setdefault(key >> 40, set()).add((key >> 16) & mask)
+    for r, cs in per_region.items():
+        for c in cs:
+            for a in cont_idx.get(c, ()):
+                if a in cs:
+                    v.aggregate.add((r << 24) | a)
+    summary.hierarchy = (f"levels {found}; kept the finest breakdown present for each region (a code is skipped where "
+                         f"finer codes inside it are present for the same region; --level LEVEL keeps one level)")
+
+
+def _containers(codes: list[schemes.Code]) -> dict[str, list[str]]:
+    """For each code id, the ids of codes in the list that contain it (prefix index, not all pairs)."""
+    single: dict[str, list[schemes.Code]] = {}
+    multi: list[schemes.Code] = []
+    for c in codes:
+        if len(c.cover) == 1 and c.cover[0]:
+            single.setdefault(c.cover[0], []).append(c)
+        elif c.cover:
+            multi.append(c)
+    out: dict[str, list[str]] = {}
+    for b in codes:
+        if not b.cover:
+            out[b.id] = []
+            continue
+        first = b.cover[0]
+        cands = [a for i in range(1, len(first) + 1) for a in single.get(first[:i], ())] + multi
+        out[b.id] = [a.id for a in cands if a.contains(b)]
+    return out
+
+
+def _write_nodes(store, v: _Validated, src: str, path: Path, opts: LoadOptions, lid: str, table: Table) -> int:
+    """Source, taxonomy, regions (+ containing regions), fine-code sectors; returns nodes sent."""
+    p = {"lid": lid}
+    title = opts.title or path.name
+    store.run(_merge_nodes("Source"), dict(p, rows=[{"id": src, "props": {"title": title, "kind": "statistics",
+                                                                         "file": str(path.resolve())}}]), write=True)
+    tax = [{"id": s.id, "props": {"name": s.name, "description": s.description, "scheme": "rox",
+                                   "source": "src-rox-taxonomy"}} for s in taxonomy.sectors()]
+    store.run(_merge_nodes("Source"), dict(p, rows=[{"id": "src-rox-taxonomy", "props": {
+        "title": "rox sector taxonomy (graph/taxonomy.yaml)", "kind": "dataset"}}]), write=True)
+    _batches(store, _merge_nodes("Sector"), tax, p, opts.batch_size)
+    _batches(store, _merge_rels("SUBSECTOR_OF"), [{"start": s.id, "end": s.parent, "source": "src-rox-taxonomy"}
+                                                   for s in taxonomy.sectors() if s.parent], p, opts.batch_size)
+    places: dict[str, Place] = {}
+    part_of = []
+    for place in v.regions.values():
+        places.setdefault(place.id, place)
+        chain = parents(place)
+        prev = place
+        for par in chain:
+            places.setdefault(par.id, par)
+            part_of.append({"start": prev.id, "end": par.id, "source": src})
+            prev = par
+    _batches(store, _merge_nodes("Region"), [{"id": pl.id, "props": pl.props(src)} for pl in places.values()], p, opts.batch_size)
+    _batches(store, _merge_rels("PART_OF"), list({(r["start"], r["end"]): r for r in part_of}.values()), p, opts.batch_size)
+    sectors = []
+    links = []
+    for code in {c.id: c for c in v.codes.values()}.values():
+        name = v.sector_names.get(code.id) or f"{code.scheme.upper()} {code.code}"
+        sectors.append({"id": code.id, "props": {"name": name, "scheme": code.scheme, "code": code.code, "source": src,
+                                                 "description": f"{code.scheme} {code.level} {code.code}"}})
+        if code.rox:
+            links.append({"start": code.id, "end": code.rox, "source": src})
+    _batches(store, _merge_nodes("Sector"), sectors, p, opts.batch_size)
+    _batches(store, _merge_rels("SUBSECTOR_OF"), links, p, opts.batch_size)
+    return 2 + len(tax) + len(places) + len(sectors)
+
+
+def _batches(store, cypher: str, rows: list, params: dict, size: int) -> None:
+    for i in range(0, len(rows), size):
+        store.run(cypher, dict(params, rows=rows[i : i + size]), write=True)
+
+
+def _write_facts(store, table: Table, v: _Validated, summary: LoadSummary, kind: str, unit: str | None, src: str,
+                 lid: str, opts: LoadOptions, undo, progress: Progress | None, started: float) -> None:
+    params = {"kp": f"{src}|{kind}|{unit or ''}|", "unit": unit, "kind": kind, "source": src, "lid": lid}
+    summary.regions = len(v.regions)
+    summary.sectors = len(v.code_ids)
+    summary.unmapped = sorted({c.id for c in v.codes.values() if c.rox is None})
+    years: dict[str, int] = {}
+    want_year = opts.year
+    region_by_text, codes, code_ids, region_ids = v.region_by_text, v.codes, v.code_ids, v.region_ids
+    aggregate, skip_codes = v.aggregate, v.skip_codes
+    skipped = summary.skipped
+    agg_reason = "aggregate code: finer codes inside it are present for the region"
+    level_reason = f"level other than {opts.level} (--level)"
+    batch: list[list[Any]] = []
+    size = opts.batch_size
+    loaded = 0
+    n = 0
+
+    def flush():
+        nonlocal batch
+        changed = store.run(HAS_SECTOR, dict(params, rows=batch), write=True)
+        if changed:
+            for row in changed:
+                undo.write(json.dumps(row) + "\n")
+            undo.flush()
+            summary.updated += len(changed)
+        batch = []
+
+    for cell in table.rows():
+        n += 1
+        y = None
+        if cell.year:
+            y = years.get(cell.year)
+            if y is None:
+                y = years[cell.year] = parse_year(cell.year)
+        if want_year is not None and y != want_year:
+            continue
+        value = parse_value(cell.value)
+        if value is None:
+            continue
+        rid = region_by_text[(cell.region, cell.region_name)]
+        code = codes[cell.sector]
+        ci = code_ids[code.id]
+        if skip_codes and ci in skip_codes:
+            skipped[level_reason] += 1
+            continue
+        if aggregate and ((region_ids[rid] << 24) | ci) in aggregate:
+            skipped[agg_reason] += 1
+            continue
+        batch.append([rid, code.id, value, y])
+        loaded += 1
+        if len(batch) >= size:
+            flush()
+            if progress:
+                progress("loading", n, n, summary.rows_read)
+    if batch:
+        flush()
+    if n != summary.rows_read:
+        raise RoxError(f"{table.path} changed while it was being loaded ({summary.rows_read} rows, then {n})")
+    if progress:
+        progress("loading", n, n, summary.rows_read)
+    summary.rows_loaded = loaded
+    created = store.run("MATCH ()-[r:HAS_SECTOR]->() WHERE r.load_id = $lid RETURN count(r) AS n", {"lid": lid})
+    summary.created = created[0]["n"] if created else 0
+    nodes = store.run("MATCH (n) WHERE n.load_id = $lid RETURN count(n) AS n", {"lid": lid})
+    summary.nodes_created = nodes[0]["n"] if nodes else 0
+    summary.unchanged = loaded - summary.created - summary.updated
+
+
+def rollback(store, lid: str, undo=None) -> str:
+    """Remove what load ``lid`` created and restore the values it changed; says what was done."""
+    restored = 0
+    if undo is not None:
+        undo.flush()
+        undo.seek(0)
+        rows = []
+        for line in undo:
+            rows.append(json.loads(line))
+            if len(rows) >= 5000:
+                store.run(RESTORE, {"rows": rows}, write=True)
+                restored += len(rows)
+                rows = []
+        if rows:
+            store.run(RESTORE, {"rows": rows}, write=True)
+            restored += len(rows)
+    rels = nodes = 0
+    while True:
+        got = store.run(DELETE_RELS, {"lid": lid}, write=True)
+        k = got[0]["n"] if got else 0
+        rels += k
+        if not k:
+            break
+    while True:
+        got = store.run(DELETE_NODES, {"lid": lid}, write=True)
+        k = got[0]["n"] if got else 0
+        nodes += k
+        if not k:
+            break
+    return f"removed {rels} relationships and {nodes} nodes it had created and restored {restored} changed values"
+
+
+def env_batch() -> int:
+    return int(os.environ.get("ROX_TABLE_BATCH", BATCH))

@@ -1,0 +1,7 @@
+"""``python -m rox``: the same as the ``rox`` command."""
+
+import sys
+
+from rox.cli import main
+
+sys.exit(main())

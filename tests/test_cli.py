@@ -1,0 +1,152 @@
+"""The ``rox`` command end to end, as a user runs it (subprocesses on a real database)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rox(*args, db=None, check=True):
+    cmd = [sys.executable, "-m", "rox"] + (["--db", str(db)] if db else []) + [str(a) for a in args]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**os.environ, "NEO4J_URI": ""})
+    if check and out.returncode != 0:
+        raise AssertionError(f"rox {' '.join(map(str, args))} exited {out.returncode}: {out.stderr}")
+    return out
+
+
+def test_demo_then_shared_sectors_json(tmp_path):
+    db = tmp_path / "rox.db"
+    out = rox("demo", db=db)
+    assert out.stdout.startswith("loaded nodes:")
+    rows = json.loads(rox("query", "shared-sectors", "--param", "a=GB-DER", "--param", "b=CN-AH", "--format", "json", db=db).stdout)
+    assert {"rail", "automotive", "aerospace"} <= {r["id"] for r in rows}
+    again = rox("demo", db=db).stdout
+    assert again == out.stdout  # reloading reports the same rows and changes nothing
+    stats = json.loads(rox("stats", "--format", "json", db=db).stdout)
+    assert {"kind", "name", "count"} <= set(stats[0])
+
+
+def test_query_formats(demo_db):
+    csv_out = rox("query", "regions-in-sector", "--param", "sector=rail", "--format", "csv", db=demo_db).stdout
+    rows = list(csv.DictReader(io.StringIO(csv_out)))
+    assert "GB-DER" in {r["id"] for r in rows}
+    table = rox("query", "regions-in-sector", "--param", "sector=rail", db=demo_db).stdout
+    assert "GB-DER" in table
+    listing = rox("query", "--format", "json").stdout
+    assert "shared-sectors" in {r["name"] for r in json.loads(listing)}
+
+
+def test_cypher_read_only_and_refusal(demo_db):
+    out = rox("cypher", "MATCH (r:Region {id: $id}) RETURN r.name AS name", "--param", "id=GB-DER", "--format", "json", db=demo_db)
+    assert json.loads(out.stdout) == [{"name": "Derby"}]
+    before = rox("stats", "--format", "json", db=demo_db).stdout
+    bad = rox("cypher", "MATCH (n) DETACH DELETE n", db=demo_db, check=False)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == ("rox: error: refused: this console is read-only and the query contains write clause(s) "
+                                  "DELETE, DETACH")
+    assert rox("stats", "--format", "json", db=demo_db).stdout == before
+    capped = rox("cypher", "MATCH (r:Region) RETURN r.id AS id", "--limit", "3", "--format", "json", db=demo_db)
+    assert len(json.loads(capped.stdout)) == 3
+    assert "output cut at 3 rows" in capped.stderr
+
+
+def test_injection_as_parameter(demo_db):
+    evil = "x' }) DETACH DELETE n //"
+    out = rox("query", "search-nodes", "--param", f"text={evil}", "--param", "limit=5", "--format", "json", db=demo_db)
+    assert json.loads(out.stdout) == []
+    assert json.loads(rox("cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json", db=demo_db).stdout)[0]["n"] > 100
+
+
+def test_exit_codes_and_messages(demo_db):
+    unknown = rox("query", "nope", db=demo_db, check=False)
+    assert unknown.returncode == 1 and unknown.stderr.startswith("rox: error: no query named 'nope'; known: ")
+    usage = rox("query", "shared-sectors", "--param", "novalue", db=demo_db, check=False)
+    assert usage.returncode == 2 and "--param takes KEY=VALUE" in usage.stderr
+    missing = rox("query", "shared-sectors", "--param", "a=GB-DER", db=demo_db, check=False)
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == ("rox: error: query 'shared-sectors': missing parameter(s) b "
+                                      "(takes: a (region id), b (region id))")
+    assert rox(db=demo_db, check=False).returncode == 2
+
+
+def test_load_bad_file_exit_1_lists_problems(tmp_path):
+    f = tmp_path / "regions.csv"
+    f.write_text("id,name,kind,source\nGB-DER,Derby,town,src-x\n", encoding="utf-8")
+    out = rox("load", f, db=tmp_path / "rox.db", check=False)
+    assert out.returncode == 1
+    assert out.stderr.splitlines() == [
+        "rox: error: 2 problems found; nothing was written",
+        f"{f}:2: kind: 'town' is not a region kind (one of: country, nation, state, province, county, city, "
+        "unitary-authority, metropolitan-county, combined-authority, district, statistical-region, economic-region, region)",
+        f"{f}:2: source: refers to Source 'src-x', which does not exist",
+    ]
+
+
+def test_schema_lists_model(demo_db):
+    rows = json.loads(rox("schema", "--format", "json", db=demo_db).stdout)
+    names = {r["name"] for r in rows}
+    assert {"Region", "Sector", "Firm", "University", "Agreement", "Source", "HAS_SECTOR", "TRADES_WITH"} <= names
+    assert next(r for r in rows if r["name"] == "Region")["count"] >= 25
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "md"])
+def test_match_formats(demo_db, fmt):
+    out = rox("match", "derby", "--top", "3", "--format", fmt, db=demo_db).stdout
+    if fmt == "json":
+        rows = json.loads(out)
+        assert [r["rank"] for r in rows] == [1, 2, 3]
+        assert {"region", "name", "score", "rank", "shared_sectors", "firms", "universities", "agreements", "trade",
+                "parameters"} <= set(rows[0])
+        assert rows[0]["parameters"]["measure"] == "jaccard"
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert rows[0]["param_measure"] == "jaccard" and rows[0]["param_rox_version"]
+    else:
+        assert "CN-AH" in out
+
+
+def test_match_xlsx_has_parameters_sheet(demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "m.xlsx"
+    rox("match", "GB-DER", "--measure", "blend", "--format", "xlsx", "--out", out, db=demo_db)
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["matches", "parameters"]
+    params = {r[0]: r[1] for r in wb["parameters"].iter_rows(min_row=2, values_only=True)}
+    assert params["measure"] == "blend" and "overlap" in params["weights"]
+    header = [c.value for c in wb["matches"][1]]
+    assert {"rank", "region", "score", "overlap", "links", "shared_sectors", "firms"} <= set(header)
+    no_out = rox("match", "GB-DER", "--format", "xlsx", db=demo_db, check=False)
+    assert no_out.returncode == 1 and "give --out FILE" in no_out.stderr
+
+
+def test_match_ambiguous_name_lists_candidates(tmp_path):
+    db = tmp_path / "rox.db"
+    f = tmp_path / "derbys.yaml"
+    f.write_text(
+        "sources:\n  - {id: src-w, title: W, kind: website}\n"
+        "regions:\n"
+        "  - {id: GB-DER, name: Derby, kind: city, country: GB, source: src-w}\n"
+        "  - {id: US-KS-derby, name: Derby, kind: city, country: US, source: src-w}\n", encoding="utf-8")
+    rox("load", f, db=db)
+    out = rox("match", "derby", db=db, check=False)
+    assert out.returncode == 1
+    assert out.stderr.strip() == ("rox: error: region name 'derby' is ambiguous: GB-DER (Derby, GB), "
+                                  "US-KS-derby (Derby, US); give an id instead")
+
+
+def test_compare(demo_db):
+    out = json.loads(rox("compare", "Derby", "Anhui", "--format", "json", db=demo_db).stdout)
+    assert {"rail", "automotive", "aerospace"} <= {s["sector"] for s in out["shared"]}
+    assert out["scores"]["jaccard"] > 0.5
+    assert "firm-rolls-royce" in {b["id"] for b in out["bridges"]["firms"]}

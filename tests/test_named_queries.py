@@ -1,0 +1,145 @@
+"""Every named query runs on every available store against the demo data, with its
+result asserted (the embedded store always; Neo4j when NEO4J_URI is set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import NotFound, RoxError
+from queries import registry
+
+DERBY, ANHUI, HEFEI, MAHARASHTRA = "GB-DER", "CN-AH", "CN-AH-hefei", "IN-MH"
+
+
+def q(store, name, **params):
+    return registry.run_named(store, name, params)
+
+
+def test_every_query_file_is_covered_here():
+    tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
+    assert set(registry.load_all()) <= tested, set(registry.load_all()) - tested
+
+
+def test_region_profile(demo_store):
+    rows = q(demo_store, "region-profile", region=DERBY)
+    sectors = {r["id"] for r in rows if r["kind"] == "sector"}
+    assert {"rail", "automotive", "aerospace"} <= sectors
+    firms = {r["id"] for r in rows if r["kind"] == "firm"}
+    assert {"firm-rolls-royce", "firm-toyota", "firm-bombardier"} <= firms
+    assert "agr-derby-hefei-mou" in {r["id"] for r in rows if r["kind"] == "agreement"}
+    assert all(r["source"] for r in rows)
+    rail = next(r for r in rows if r["kind"] == "sector" and r["id"] == "rail")
+    assert "rail, automotive and aerospace" in rail["evidence"]
+
+
+def test_shared_sectors(demo_store):
+    rows = q(demo_store, "shared-sectors", a=DERBY, b=ANHUI)
+    ids = [r["id"] for r in rows]
+    assert {"rail", "automotive", "aerospace"} <= set(ids)
+    assert ids == sorted(ids)
+    assert all(set(r) >= {"id", "name"} for r in rows)
+    assert q(demo_store, "shared-sectors", a=DERBY, b=DERBY) == []  # a region is not its own partner
+
+
+def test_bridges(demo_store):
+    rows = q(demo_store, "bridges", a=DERBY, b=HEFEI)
+    by_kind = {}
+    for r in rows:
+        by_kind.setdefault(r["kind"], set()).add(r["id"])
+    assert {"firm-rolls-royce", "firm-toyota", "firm-bombardier"} <= by_kind["firm"]
+    assert "agr-derby-hefei-mou" in by_kind["agreement"]
+    assert "uni-hfut" in by_kind["university"] or "uni-ustc" in by_kind["university"]
+    assert all(r["source"] for r in rows)
+    mm = q(demo_store, "bridges", a="GB-ENG-midlands", b=MAHARASHTRA)
+    assert "firm-bharat-forge" in {r["id"] for r in mm if r["kind"] == "firm"}
+
+
+def test_regions_in_sector(demo_store):
+    rows = q(demo_store, "regions-in-sector", sector="rail")
+    assert {DERBY, ANHUI} <= {r["id"] for r in rows}
+    # sub-sectors count for their parent: every rail region is a transport-equipment region
+    parent = {r["id"] for r in q(demo_store, "regions-in-sector", sector="transport-equipment")}
+    assert {r["id"] for r in rows} <= parent
+
+
+def test_region_hierarchy(demo_store):
+    rows = q(demo_store, "region-hierarchy", region=HEFEI)
+    assert [(r["id"], r["depth"]) for r in rows if r["depth"] > 0][:2] == [(ANHUI, 1), ("CN", 2)]
+    down = q(demo_store, "region-hierarchy", region="CN")
+    assert (HEFEI, -2) in {(r["id"], r["depth"]) for r in down}
+
+
+def test_neighbourhood(demo_store):
+    rows = q(demo_store, "neighbourhood", node=DERBY, limit=500)
+    targets = {r["target"] for r in rows}
+    assert {"rail", "firm-rolls-royce", "agr-derby-hefei-mou", "uni-derby"} <= targets
+    assert len(q(demo_store, "neighbourhood", node=DERBY, limit=3)) == 3
+
+
+def test_shortest_connection(demo_store):
+    rows = q(demo_store, "shortest-connection", a=DERBY, b=HEFEI)
+    assert len(rows) == 1
+    path = rows[0]
+    assert path["nodes"][0] == DERBY and path["nodes"][-1] == HEFEI
+    assert path["hops"] == 2 == len(path["relations"])
+
+
+def test_stats(demo_store):
+    counts = {(r["kind"], r["name"]): r["count"] for r in q(demo_store, "stats")}
+    assert counts[("node", "Region")] >= 25
+    assert counts[("node", "Sector")] >= 10
+    assert counts[("relationship", "HAS_SECTOR")] > 50
+
+
+def test_region_sector_matrix(demo_store):
+    rows = q(demo_store, "region-sector-matrix")
+    pairs = {(r["region"], r["sector"]) for r in rows}
+    assert {(DERBY, "rail"), (ANHUI, "aerospace")} <= pairs
+    assert {"region", "sector", "value", "year", "source"} <= set(rows[0])
+
+
+def test_search_nodes(demo_store):
+    rows = q(demo_store, "search-nodes", text="hefei", limit=20)
+    assert {HEFEI, "uni-hfut"} <= {r["id"] for r in rows}
+    assert q(demo_store, "search-nodes", text="x' }) DETACH DELETE n //", limit=5) == []
+
+
+def test_regions(demo_store):
+    rows = {r["id"]: r for r in q(demo_store, "regions")}
+    assert rows[HEFEI]["part_of"] == ANHUI
+    assert rows[MAHARASHTRA]["country"] == "IN"
+    assert len({r["country"] for r in rows.values() if r["country"]}) >= 5
+
+
+def test_sources(demo_store):
+    rows = {r["id"]: r for r in q(demo_store, "sources")}
+    assert rows["src-derby-hefei-oped"]["kind"] == "document"
+
+
+def test_region_links(demo_store):
+    rows = q(demo_store, "region-links")
+    assert (DERBY, "firm-rolls-royce") in {(r["region"], r["node"]) for r in rows}
+
+
+def test_sectors(demo_store):
+    rows = {r["id"]: r for r in q(demo_store, "sectors")}
+    assert rows["rail"]["parent"] == "transport-equipment"
+    assert rows["electric-vehicles"]["parent"] == "automotive"
+
+
+def test_entity_sectors(demo_store):
+    rows = q(demo_store, "entity-sectors")
+    assert ("firm-rolls-royce", "aerospace") in {(r["node"], r["sector"]) for r in rows}
+
+
+def test_trade_links(demo_store):
+    rows = q(demo_store, "trade-links")
+    gb_cn = [r for r in rows if (r["from"], r["to"]) == ("GB", "CN") and r["currency"] == "GBP"]
+    assert gb_cn and gb_cn[0]["value"] == 22_000_000_000
+
+
+def test_parameters_are_checked(demo_store):
+    with pytest.raises(RoxError, match=r"missing parameter\(s\) b"):
+        q(demo_store, "shared-sectors", a=DERBY)
+    with pytest.raises(NotFound, match="no query named 'nope'"):
+        registry.get("nope")
