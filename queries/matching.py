@@ -295,8 +295,8 @@ def match(
             "rank": rank, "region": rid, "name": m.get("name"), "country": m.get("country"), "kind": m.get("kind"),
             "score": round(float(scores[k]), 6), "measure": measure,
         }
-        for c in comps:
-            row[c] = round(float(comps[c][k]), 6)
+        for c in comps:  # blend components, as score_<component>
+            row[f"score_{c}"] = round(float(comps[c][k]), 6)
         if explain:
             row.update(explanation(store, matrix, presence, rca, i, matrix.index_of(rid), names, compl_detail.get(rid)))
         rows.append(row)

@@ -125,7 +125,7 @@ def test_match_xlsx_has_parameters_sheet(demo_db, tmp_path):
     params = {r[0]: r[1] for r in wb["parameters"].iter_rows(min_row=2, values_only=True)}
     assert params["measure"] == "blend" and "overlap" in params["weights"]
     header = [c.value for c in wb["matches"][1]]
-    assert {"rank", "region", "score", "overlap", "links", "shared_sectors", "firms"} <= set(header)
+    assert {"rank", "region", "score", "score_overlap", "score_links", "shared_sectors", "firms"} <= set(header)
     no_out = rox("match", "GB-DER", "--format", "xlsx", db=demo_db, check=False)
     assert no_out.returncode == 1 and "give --out FILE" in no_out.stderr
 
