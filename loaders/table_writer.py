@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 import os
 import re
 import tempfile
@@ -166,6 +167,7 @@ def statements() -> dict[str, str]:
     out.update({"table:has_sector": HAS_SECTOR, "table:restore": RESTORE, "table:delete_rels": DELETE_RELS,
                 "table:delete_nodes": DELETE_NODES})
     out.update({f"table:node_ids:{lb}": NODE_IDS.format(label=lb) for lb in ("Region", "Sector")})
+    out.update({"table:create_has_sector": CREATE_HAS_SECTOR, "table:any_with_prefix": ANY_WITH_PREFIX})
     return out
 
 
@@ -236,6 +238,59 @@ class _Validated:
         self.aggregate: set[int] = set()  # (region << 24 | code) pairs to skip
         self.keep_level: str | None = None
         self.skip_codes: set[int] = set()
+        self.spool = _Spool()
+
+
+class _Spool:
+    """Valid rows of pass 1 as packed arrays in a temporary file, so pass 2 does not parse the file again.
+
+    Memory stays at one chunk whatever the file size (18 bytes a row on disk).
+    """
+
+    CHUNK = 65_536
+
+    def __init__(self):
+        self._fh = tempfile.TemporaryFile(prefix="rox-spool-")
+        self._new()
+        self.rows = 0
+
+    def _new(self):
+        self.r, self.c, self.v, self.y = array("i"), array("i"), array("d"), array("h")
+
+    def add(self, r: int, c: int, v: float, y: int | None) -> None:
+        self.r.append(r)
+        self.c.append(c)
+        self.v.append(v)
+        self.y.append(y or 0)
+        if len(self.r) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        n = len(self.r)
+        if n:
+            self._fh.write(n.to_bytes(4, "little"))
+            for a in (self.r, self.c, self.v, self.y):
+                a.tofile(self._fh)
+            self.rows += n
+            self._new()
+
+    def chunks(self):
+        self.flush()
+        self._fh.seek(0)
+        while True:
+            head = self._fh.read(4)
+            if not head:
+                return
+            n = int.from_bytes(head, "little")
+            out = []
+            for code in ("i", "i", "d", "h"):
+                a = array(code)
+                a.fromfile(self._fh, n)
+                out.append(a)
+            yield out
+
+    def close(self) -> None:
+        self._fh.close()
 
 
 def _pack(r: int, c: int, y: int | None) -> int:
@@ -282,14 +337,10 @@ def load_table(store, spec: TableSpec, opts: LoadOptions | None = None, progress
 
     lid = f"load-{uuid.uuid4().hex[:12]}"
     summary.load_id = lid
-    stat = path.stat()
     undo = tempfile.TemporaryFile(mode="w+", prefix="rox-undo-", suffix=".jsonl")
     try:
         _write_nodes(store, v, src, path, opts, lid, table)
         _write_facts(store, table, v, summary, kind, unit, src, lid, opts, undo, progress, started)
-        st2 = path.stat()
-        if (st2.st_size, st2.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
-            raise RoxError(f"{fname} changed while it was being loaded")
     except BaseException as exc:
         try:
             undone = rollback(store, lid, undo)
@@ -301,6 +352,7 @@ def load_table(store, spec: TableSpec, opts: LoadOptions | None = None, progress
         raise RoxError(f"load of {fname} failed: {exc}. Nothing was kept: {undone}") from exc
     finally:
         undo.close()
+        v.spool.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -314,6 +366,7 @@ def _validate(table: Table, scheme: str, kind: str, opts: LoadOptions, gaz: Gaze
     skipped = summary.skipped
     nonneg = kind in NON_NEGATIVE
     want_year = opts.year
+    spool = v.spool
     n = 0
     try:
         for cell in table.rows():
@@ -392,6 +445,8 @@ def _validate(table: Table, scheme: str, kind: str, opts: LoadOptions, gaz: Gaze
             if first != line:
                 problems.append(Problem(fname, line, "row", f"duplicate of line {first} (same region {rid}, sector "
                                                             f"{code.id}" + (f", year {y}" if y else "") + ")"))
+            elif not problems:
+                spool.add(key >> 40, (key >> 16) & 0xFFFFFF, value, y)
     except UnicodeDecodeError as exc:
         problems.append(Problem(fname, None, "file", f"not {table.encoding} text ({exc.reason} at byte {exc.start}); "
                                                      "give --encoding (e.g. latin-1, cp1252)"))
@@ -512,9 +567,24 @@ def _node_ids(store, label: str, ids: list[str]) -> dict[str, int]:
     return out
 
 
+CREATE_HAS_SECTOR = (
+    "UNWIND $rows AS row "
+    "MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1] "
+    "CREATE (a)-[r:HAS_SECTOR {key: $kp + coalesce(toString(row[3]), ''), value: row[2], year: row[3], unit: $unit, "
+    "kind: $kind, source: $source, load_id: $lid}]->(b)"
+)
+ANY_WITH_PREFIX = "MATCH ()-[r:HAS_SECTOR]->() WHERE r.key STARTS WITH $kp RETURN count(r) AS n"
+
+
 def _write_facts(store, table: Table, v: _Validated, summary: LoadSummary, kind: str, unit: str | None, src: str,
                  lid: str, opts: LoadOptions, undo, progress: Progress | None, started: float) -> None:
-    """Pass 2: stream the file again and MERGE the kept rows, one batch in flight while the next is built."""
+    """Pass 2: the spooled rows in batches, two in flight (one serialised while the server runs the other).
+
+    If the store holds no ``HAS_SECTOR`` whose key starts with this load's ``source|kind|unit|``
+    (a first load), every MERGE would create, since pass 1 rejected duplicate keys: CREATE
+    does the same, faster. Otherwise (a reload, a revised file) MERGE, returning changed values.
+    """
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     params = {"kp": f"{src}|{kind}|{unit or ''}|", "unit": unit, "kind": kind, "source": src, "lid": lid}
@@ -522,87 +592,75 @@ def _write_facts(store, table: Table, v: _Validated, summary: LoadSummary, kind:
     summary.sectors = len(v.code_ids)
     region_nid = _node_ids(store, "Region", list(v.regions))
     code_nid = _node_ids(store, "Sector", list(v.code_ids))
-    # raw cell text -> (region index, node id) / (code index, node id, code id): one dict hit per cell
-    by_region = {k: (v.region_ids[rid], region_nid[rid]) for k, rid in v.region_by_text.items()}
-    by_code = {text: (v.code_ids[c.id], code_nid[c.id]) for text, c in v.codes.items()}
-    years: dict[str, int] = {}
-    want_year = opts.year
+    rn_of = [0] * len(v.region_ids)
+    for rid, i in v.region_ids.items():
+        rn_of[i] = region_nid[rid]
+    cn_of = [0] * len(v.code_ids)
+    for cid, i in v.code_ids.items():
+        cn_of[i] = code_nid[cid]
+    first_load = store.run(ANY_WITH_PREFIX, {"kp": params["kp"]})[0]["n"] == 0
+    cypher = CREATE_HAS_SECTOR if first_load else HAS_SECTOR
+    summary.notes.append("first load of this source: CREATE" if first_load else "source already loaded: MERGE (changes only what differs)")
     aggregate, skip_codes = v.aggregate, v.skip_codes
     skipped = summary.skipped
     agg_reason = "aggregate code: finer codes inside it are present for the region"
     level_reason = f"level other than {opts.level} (--level)"
     size = opts.batch_size
     used_codes: set[int] = set()
+    lock = threading.Lock()
     loaded = 0
-    n = 0
+    done = 0
+    total = v.spool.rows + len(v.spool.r)
 
     def send(rows):
-        return store.run(HAS_SECTOR, dict(params, rows=rows), write=True)
-
-    def collect(fut):
-        changed = fut.result()
+        changed = store.run(cypher, dict(params, rows=rows), write=True)
         if changed:
-            for row in changed:
-                undo.write(json.dumps(row) + "\n")
-            undo.flush()
-            summary.updated += len(changed)
+            with lock:
+                for row in changed:
+                    undo.write(json.dumps(row) + "\n")
+                undo.flush()
+                summary.updated += len(changed)
+        return len(rows)
 
-    pending = None
+    pending: list = []
     batch: list[list[Any]] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rox-load") as pool:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rox-load") as pool:
         try:
-            for cell in table.rows():
-                n += 1
-                y = None
-                if cell.year:
-                    y = years.get(cell.year)
-                    if y is None:
-                        y = years[cell.year] = parse_year(cell.year)
-                    if want_year is not None and y != want_year:
+            for ra, ca, va, ya in v.spool.chunks():
+                for ri, ci, val, y in zip(ra, ca, va, ya):
+                    if skip_codes and ci in skip_codes:
+                        skipped[level_reason] += 1
                         continue
-                elif want_year is not None:
-                    continue
-                value = parse_value(cell.value)
-                if value is None:
-                    continue
-                ri, rn = by_region[(cell.region, cell.region_name)]
-                ci, cn = by_code[cell.sector]
-                if skip_codes and ci in skip_codes:
-                    skipped[level_reason] += 1
-                    continue
-                if aggregate and ((ri << 24) | ci) in aggregate:
-                    skipped[agg_reason] += 1
-                    continue
-                used_codes.add(ci)
-                batch.append([rn, cn, value, y])
-                if len(batch) >= size:
-                    if pending is not None:
-                        collect(pending)
-                    pending = pool.submit(send, batch)
-                    loaded += len(batch)
-                    batch = []
-                    if progress:
-                        progress("loading", n, n, summary.rows_read)
-            if pending is not None:
-                collect(pending)
-                pending = None
+                    if aggregate and ((ri << 24) | ci) in aggregate:
+                        skipped[agg_reason] += 1
+                        continue
+                    batch.append([rn_of[ri], cn_of[ci], val, y or None])
+                    if len(batch) >= size:
+                        used_codes.update(r[1] for r in batch)
+                        if len(pending) >= 2:
+                            done += pending.pop(0).result()
+                        pending.append(pool.submit(send, batch))
+                        batch = []
+                        if progress:
+                            progress("loading", done, done, total)
             if batch:
-                collect(pool.submit(send, batch))
-                loaded += len(batch)
+                used_codes.update(r[1] for r in batch)
+                pending.append(pool.submit(send, batch))
+            while pending:
+                done += pending.pop(0).result()
         finally:
-            if pending is not None:  # an error in this thread: let the batch in flight finish before rolling back
+            for fut in pending:  # an error: let batches in flight finish before rolling back
                 try:
-                    collect(pending)
+                    fut.result()
                 except Exception:
                     pass
-    if n != summary.rows_read:
-        raise RoxError(f"{table.path} changed while it was being loaded ({summary.rows_read} rows, then {n})")
+    loaded = done
     if progress:
-        progress("loading", n, n, summary.rows_read)
+        progress("loading", done, done, total)
     summary.rows_loaded = loaded
-    idx_to_code = {i: cid for cid, i in v.code_ids.items()}
+    code_of_nid = {code_nid[cid]: cid for cid in v.code_ids}
     rox = {c.id: c.rox for c in v.codes.values()}
-    summary.unmapped = sorted(idx_to_code[i] for i in used_codes if rox[idx_to_code[i]] is None)
+    summary.unmapped = sorted(code_of_nid[n] for n in used_codes if rox[code_of_nid[n]] is None)
     created = store.run("MATCH ()-[r:HAS_SECTOR]->() WHERE r.load_id = $lid RETURN count(r) AS n", {"lid": lid})
     summary.created = created[0]["n"] if created else 0
     nodes = store.run("MATCH (n) WHERE n.load_id = $lid RETURN count(n) AS n", {"lid": lid})

@@ -144,3 +144,32 @@ def test_two_processes_share_one_embedded_database(tmp_path):
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == "Derby"
         assert first.run("MATCH (r:Region {id: 'CN-AH'}) RETURN r.name AS n") == [{"n": "Anhui"}]
+
+
+def test_read_only_timeout_stops_a_runaway_query(demo_store):
+    from graph.errors import QueryTimeout
+
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="timed out"):
+        demo_store.read_only("MATCH (a), (b), (c), (d) WHERE a.id = d.id RETURN count(a) AS n", timeout_s=0.2)
+    assert time.monotonic() - started < 10
+
+
+def test_unreachable_neo4j_says_which_settings():
+    from graph.config import Settings
+    from graph.errors import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable) as err:
+        open_store(settings=Settings.resolve(neo4j="bolt://127.0.0.1:1", env={}))
+    msg = str(err.value)
+    assert msg.startswith("cannot reach Neo4j at bolt://127.0.0.1:1: ")
+    assert msg.endswith("Check NEO4J_URI / --neo4j, NEO4J_USER and NEO4J_PASSWORD, or start it with `docker compose up -d neo4j`.")
+
+
+def test_unwritable_embedded_location_says_what_to_do(tmp_path):
+    from graph.errors import StoreUnavailable
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreUnavailable, match=r"choose another with --db PATH / ROX_DB"):
+        open_store(db=str(blocker / "rox.db"))

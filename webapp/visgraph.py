@@ -150,7 +150,6 @@ def build_network(view: GraphView, positions: Mapping[str, tuple[float, float]] 
             "size": style["size"] + (8 if node_id in highlight else 0),
             "color": {"background": style["color"], "border": "#000000" if node_id in highlight else style["border"]},
             "borderWidth": 3 if node_id in highlight else 1,
-            "group": n["label"],
         }
         if node_id in positions:
             kw["x"], kw["y"] = positions[node_id]

@@ -207,7 +207,14 @@ def page(browser, app_url, all_requests, tmp_path):
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    size = page.viewport_size
+    # Streamlit scrolls inside its own container: a tall viewport shows the whole page.
+    height = page.evaluate("() => Math.max(...Array.from(document.querySelectorAll('section, [data-testid=stMain]'),"
+                           " e => e.scrollHeight), 1000)")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+    page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
 
 
