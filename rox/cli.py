@@ -196,7 +196,8 @@ def _app(args) -> int:
            "--browser.gatherUsageStats", "false"]
     if args.headless:
         cmd += ["--server.headless", "true"]
-    return subprocess.call(cmd, env=env)
+    # From the project folder, so Streamlit reads .streamlit/config.toml (offline settings).
+    return subprocess.call(cmd, env=env, cwd=app.parent)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -212,7 +212,7 @@ def test_partners_blend_shows_weights(env):
     no_exceptions(at)
     assert not at.error, [e.value for e in at.error]
     table = at.dataframe(key="pm-table").value
-    assert "overlap" in table.columns  # the components are shown
+    assert any("overlap" in c for c in table.columns)  # the components are shown
 
 
 def test_partners_table_helpers():

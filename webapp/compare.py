@@ -168,7 +168,10 @@ def render() -> None:
         st.info("Neither region has sector data.")
     else:
         st.altair_chart(chart, width="stretch")
-        st.caption("RCA above 1 (dashed line): the sector's share of the region is above its share of all regions.")
+        if any(p.get("a_rca") is not None or p.get("b_rca") is not None for p in profiles):
+            st.caption("RCA above 1 (dashed line): the sector's share of the region is above its share of all regions.")
+        else:
+            st.caption("No sector values to compute RCA from: the bars show presence (1) as recorded.")
     common.table(profiles, key="cmp-profiles")
 
     left, right = st.columns(2)

@@ -54,7 +54,7 @@ DEFAULT_STYLE = {"color": "#bcbd22", "border": "#5e5e11", "shape": "ellipse", "s
 
 @dataclass
 class GraphView:
-    """Nodes (id -> label, name, props) and edges (source, relation, target, props)."""
+    """Nodes (id -> label, name, props) and edges ((start, relation, end) -> props)."""
 
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
@@ -83,7 +83,7 @@ class GraphView:
     def to_dict(self) -> dict[str, Any]:
         return {
             "nodes": [{"id": k, **v} for k, v in self.nodes.items()],
-            "edges": [{"source": s, "relation": r, "target": t, **p} for (s, r, t), p in self.edges.items()],
+            "edges": [{"start": s, "relation": r, "end": t, "properties": dict(p)} for (s, r, t), p in self.edges.items()],
         }
 
     @classmethod
@@ -93,8 +93,7 @@ class GraphView:
             n = dict(n)
             v.add_node(n.pop("id"), n.pop("label", None), n.pop("name", None), **n)
         for e in data.get("edges", []):
-            e = dict(e)
-            v.add_edge(e.pop("source"), e.pop("relation"), e.pop("target"), **e)
+            v.add_edge(e["start"], e["relation"], e["end"], **dict(e.get("properties") or {}))
         return v
 
 
@@ -189,7 +188,7 @@ def _options(n_nodes: int, physics: bool) -> dict[str, Any]:
             "solver": "barnesHut",
             "barnesHut": {"gravitationalConstant": -4000, "springLength": 110, "springConstant": 0.04,
                           "damping": 0.35, "avoidOverlap": 0.1},
-            "stabilization": {"enabled": True, "iterations": 150, "updateInterval": 50, "fit": True},
+            "stabilization": {"enabled": True, "iterations": 100, "updateInterval": 50, "fit": True},
             "minVelocity": 1.0,
         },
     }

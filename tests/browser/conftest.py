@@ -13,7 +13,10 @@ Environment:
 * ``ROX_CHROMIUM`` - the browser (default ``/usr/bin/chromium``; ``apt-get install
   chromium``; ``playwright install`` is not used). Tests skip when it is missing.
 * ``ROX_BROWSER_DB`` - use this existing database instead of loading the demo.
-* ``ROX_PERF_SLACK`` - multiply the time budgets (default 1.0) on a slow machine.
+* ``ROX_REQUIRE_TEST_TOOLS=1`` (CI) - a missing browser fails instead of skipping.
+
+Timings are logged, not asserted: speed targets are checked by reading the log
+(docs/performance.md), never by a timed test.
 """
 
 from __future__ import annotations
@@ -99,15 +102,12 @@ def perf():
     log.save()
 
 
-@pytest.fixture(scope="session")
-def slack() -> float:
-    return float(os.environ.get("ROX_PERF_SLACK", "1.0"))
-
-
 # ---------------------------------------------------------------- the server
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not (Path(CHROMIUM).exists() and os.access(CHROMIUM, os.X_OK)):
+        if os.environ.get("ROX_REQUIRE_TEST_TOOLS", "") in ("1", "true", "yes"):
+            pytest.fail(f"ROX_REQUIRE_TEST_TOOLS=1 but no browser at {CHROMIUM}: run scripts/setup-test-tools.sh")
         pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium; "
                     "scripts/setup-test-tools.sh installs it); set ROX_CHROMIUM to use another")
     return CHROMIUM

