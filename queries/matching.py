@@ -106,9 +106,40 @@ def select_facts(rows: list[dict[str, Any]], source: str | None = None) -> tuple
     return used, "presence", source or "all facts (links)"
 
 
-def load_matrix(store, *, year: int | None = None, source: str | None = None) -> tuple[RegionSectorMatrix, str, str]:
-    """The region x sector matrix from the store, with how it was chosen."""
+LEVELS = ("fine", "taxonomy")
+
+
+def taxonomy_parent(store) -> dict[str, str]:
+    """Each fine statistical sector -> the rox taxonomy sector it belongs to (its nearest
+    ``scheme: rox`` ancestor); rox sectors map to themselves."""
+    rows = run_named(store, "sectors")
+    parent = {r["id"]: r["parent"] for r in rows}
+    scheme = {r["id"]: r["scheme"] for r in rows}
+    out: dict[str, str] = {}
+    for sid in parent:
+        cur, seen = sid, set()
+        while cur is not None and scheme.get(cur) != "rox" and cur not in seen:
+            seen.add(cur)
+            cur = parent.get(cur)
+        if cur is not None and scheme.get(cur) == "rox":
+            out[sid] = cur
+    return out
+
+
+def load_matrix(store, *, year: int | None = None, source: str | None = None,
+                level: str = "fine") -> tuple[RegionSectorMatrix, str, str]:
+    """The region x sector matrix from the store, with how it was chosen.
+
+    ``level="taxonomy"`` rolls fine statistical codes up into their rox sector
+    (values summed), so a SIC table and an SITC table meet on ``rail``; codes with no
+    rox sector are dropped at that level.
+    """
+    if level not in LEVELS:
+        raise RoxError(f"unknown level {level!r}; levels: {', '.join(LEVELS)}")
     facts, mode, data_source = select_facts(run_named(store, "region-sector-matrix"), source)
+    if level == "taxonomy":
+        up = taxonomy_parent(store)
+        facts = [{**r, "sector": up[r["sector"]]} for r in facts if r["sector"] in up]
     if not facts:
         raise RoxError("no region-sector facts in the store; load data first (`rox demo` or `rox load-table`)")
     # Values: one year per region (given, else its latest). Presence: a link is a link,
@@ -220,6 +251,7 @@ def match(
     max_population: int | None = None,
     min_sectors: int = 1,
     weights: str | Mapping[str, float] | None = None,
+    level: str = "fine",
     explain: bool = True,
 ) -> MatchResult:
     """Rank partner regions for ``region`` (an id) by ``measure``; see the module doc."""
@@ -227,7 +259,7 @@ def match(
         raise RoxError(f"unknown measure {measure!r}; measures: {', '.join(measure_names())}")
     if top < 1:
         raise RoxError("--top must be at least 1")
-    matrix, mode, data_source = load_matrix(store, year=year, source=source)
+    matrix, mode, data_source = load_matrix(store, year=year, source=source, level=level)
     meta = {r["id"]: r for r in run_named(store, "regions")}
     if region not in meta:
         raise NotFound(f"no region with id {region!r}")
@@ -304,6 +336,7 @@ def match(
 
     params = {
         "region": region, "region_name": meta[region].get("name"), "measure": measure, "top": top, "year": year,
+        "level": level,
         "threshold": threshold, "presence_rule": f"RCA {'>' if strict else '>='} {threshold}" if mode == "values" else "link present",
         "value_mode": mode, "data_source": data_source, "exclude_same_country": exclude_same_country,
         "countries": sorted(wanted_countries) if wanted_countries else None, "kinds": sorted(wanted_kinds) if wanted_kinds else None,
@@ -361,9 +394,9 @@ def explanation(store, matrix, presence, rca, i, j, names, compl) -> dict[str, A
 
 
 def compare(store, a: str, b: str, *, year: int | None = None, source: str | None = None,
-            threshold: float = 1.0) -> dict[str, Any]:
+            threshold: float = 1.0, level: str = "fine") -> dict[str, Any]:
     """Side-by-side profiles of two regions, their shared and complementary sectors and bridges."""
-    matrix, mode, data_source = load_matrix(store, year=year, source=source)
+    matrix, mode, data_source = load_matrix(store, year=year, source=source, level=level)
     for r in (a, b):
         if r not in matrix._index:
             raise RoxError(f"region {r!r} has no sector facts; nothing to compare")

@@ -144,4 +144,7 @@ def all_cypher_texts() -> dict[str, str]:
     for i, stmt in enumerate(NEO4J_SCHEMA):
         texts[f"schema:{i}"] = stmt
     texts.update({f"loader:{k}": v for k, v in statements.all_statements().items()})
+    from loaders import table_writer
+
+    texts.update({f"loader:{k}": v for k, v in table_writer.statements().items()})
     return texts

@@ -59,6 +59,19 @@ class Rox:
         """Validate and load entity files (YAML/CSV); all or nothing."""
         return load_paths(self.store, paths)
 
+    def load_table(self, spec, opts=None, progress=None):
+        """Validate and load one statistical table (region x sector values); all or nothing.
+
+        ``spec`` is a :class:`loaders.tables.TableSpec` (or a path), ``opts`` a
+        :class:`loaders.table_writer.LoadOptions`; returns a ``LoadSummary``.
+        """
+        from loaders.table_writer import load_table
+        from loaders.tables import TableSpec
+
+        if not isinstance(spec, TableSpec):
+            spec = TableSpec(Path(spec))
+        return load_table(self.store, spec, opts, progress)
+
     def load_demo(self) -> LoadReport:
         """Load the demo dataset built from the two seed documents."""
         return self.load([demo_dir()])

@@ -30,6 +30,8 @@ def add_commands(sub) -> None:
     s.add_argument("--min-population", type=int)
     s.add_argument("--max-population", type=int)
     s.add_argument("--min-sectors", type=int, default=1, help="only regions with at least this many sectors")
+    s.add_argument("--level", choices=("fine", "taxonomy"), default="fine",
+                   help="sector level: codes as loaded, or rolled up to the rox taxonomy")
     s.add_argument("--weights", help="blend weights, e.g. overlap=0.5,complementarity=0.2,links=0.15,agreements=0.1,trade=0.05")
     s.add_argument("--format", choices=FORMATS, default="table")
     s.add_argument("--out", metavar="FILE", help="write to FILE (required for xlsx)")
@@ -39,6 +41,7 @@ def add_commands(sub) -> None:
     s.add_argument("b")
     s.add_argument("--year", type=int)
     s.add_argument("--source")
+    s.add_argument("--level", choices=("fine", "taxonomy"), default="fine")
     s.add_argument("--format", choices=("table", "json"), default="table")
 
 
@@ -53,6 +56,7 @@ def _match(args) -> int:
             threshold=args.threshold, strict=args.strict, exclude_same_country=args.exclude_same_country,
             countries=args.countries, kinds=args.kinds, min_population=args.min_population,
             max_population=args.max_population, min_sectors=args.min_sectors, weights=args.weights,
+            level=args.level,
         )
     rows = res.rows if args.format == "json" else res.flat_rows()
     if args.format == "table":
@@ -71,7 +75,7 @@ def _compare(args) -> int:
 
     with _open(args) as rx:
         a, b = rx.resolve_region(args.a), rx.resolve_region(args.b)
-        out = compare(rx.store, a, b, year=args.year, source=args.source)
+        out = compare(rx.store, a, b, year=args.year, source=args.source, level=args.level)
     if args.format == "json":
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return 0
