@@ -14,7 +14,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from graph.model import REGION_KINDS
 
-SOURCE_KINDS = ("document", "dataset", "website", "statistics")
 # ISO 3166-1 codes that are not countries but name places facts refer to:
 # EU is "exceptionally reserved" for the European Union; ZZ is user-assigned
 # ("unknown or other", e.g. "non-EU countries").
@@ -32,9 +31,6 @@ def _split_list(value):
 
 def _blank_to_none(value):
     return None if isinstance(value, str) and value.strip() == "" else value
-
-
-Opt = Annotated  # readability alias
 
 
 class Link(BaseModel):
@@ -87,9 +83,16 @@ class SourceRec(Record):
     file: OptStr = None
 
 
-class RegionRec(Country):
+class Entity(Record):
+    """Fields every named entity has: a stable id, a name, its source and evidence."""
+
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    evidence: OptStr = None
+
+
+class RegionRec(Entity, Country):
     kind: str
     part_of: OptStr = None
     population: Annotated[OptInt, Field(ge=0)] = None
@@ -97,8 +100,6 @@ class RegionRec(Country):
     lon: Annotated[OptFloat, Field(ge=-180, le=180)] = None
     aliases: StrList = []
     codes: StrList = []
-    source: str = Field(min_length=1)
-    evidence: OptStr = None
 
     @field_validator("kind")
     @classmethod
@@ -128,36 +129,24 @@ class RegionSectorRec(Record):
     evidence: OptStr = None
 
 
-class FirmRec(Country):
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+class FirmRec(Entity, Country):
     sectors: Links = []
     headquartered_in: OptStr = None
     operates_in: Links = []
-    source: str = Field(min_length=1)
-    evidence: OptStr = None
 
 
-class UniversityRec(Country):
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+class UniversityRec(Entity, Country):
     located_in: OptStr = None
     domain: OptStr = None
     aliases: StrList = []
     researches: Links = []
-    source: str = Field(min_length=1)
-    evidence: OptStr = None
 
 
-class AgreementRec(Record):
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+class AgreementRec(Entity):
     kind: str = Field(min_length=1)
     date: Annotated[str | None, BeforeValidator(lambda v: None if v in (None, "") else str(v))] = None
     parties: Links = Field(min_length=1)
     sectors: Links = []
-    source: str = Field(min_length=1)
-    evidence: OptStr = None
 
 
 class TradeRec(Record):
