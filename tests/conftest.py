@@ -16,18 +16,6 @@ import pytest
 from graph.config import Settings
 from graph.store import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-
-
-def shared_path(*parts: str) -> Path:
-    """A path in ../shared, or skip the test with the reason."""
-    p = SHARED.joinpath(*parts)
-    if not p.exists():
-        pytest.skip(f"needs ../shared/{'/'.join(parts)} (the shared data folder beside the project); not found at {p}")
-    return p
-
-
 BACKENDS = ["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 

@@ -5,23 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def rox(*args, db=None, check=True):
-    cmd = [sys.executable, "-m", "rox"] + (["--db", str(db)] if db else []) + [str(a) for a in args]
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120,
-                         env={**os.environ, "NEO4J_URI": ""})
-    if check and out.returncode != 0:
-        raise AssertionError(f"rox {' '.join(map(str, args))} exited {out.returncode}: {out.stderr}")
-    return out
+from support import rox
 
 
 def test_demo_then_shared_sectors_json(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 from queries import complexity as cx
 from queries.matrix import RegionSectorMatrix
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from support import SHARED  # noqa: E402
 ORACLE = SHARED / "oracles" / "ecomplexity-stata"
 YEARS = (1995, 1996)
 

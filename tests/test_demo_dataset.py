@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 from graph import taxonomy as tx  # noqa: E402
 
 DEMO = ROOT / "data" / "demo"
-SHARED = ROOT.parent / "shared"
+from support import SHARED  # noqa: E402
 SECTIONS = ("sources", "regions", "sectors", "region_sectors", "firms", "universities",
             "agreements", "trade")
 LINK_FIELDS = {  # section -> list-valued link fields and what they point at

@@ -9,9 +9,8 @@ import json
 
 import pytest
 
-from conftest import shared_path
 from queries.matching import measure_names
-from test_cli import rox
+from support import rox, shared_path
 
 BRES = ("data", "uk-ons-bres-itl2", "itl2_bres_employment_sic2digit_2015_2021.csv")
 

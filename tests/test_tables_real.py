@@ -13,7 +13,7 @@ from loaders.table_writer import LoadOptions, load_table, source_id
 from loaders.tables import TableSpec
 from queries.registry import run_named
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from support import SHARED  # noqa: E402
 DATA = SHARED / "data"
 BRES = DATA / "uk-ons-bres-itl2" / "itl2_bres_employment_sic2digit_2015_2021.csv"
 GVA = DATA / "uk-ons-bres-itl2" / "ons_regional_gva_table2b_itl2_chained_volume_2019_gbp_million.csv"
