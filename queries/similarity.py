@@ -223,6 +223,140 @@ def _count_dtype(P: _Prepared):
 
 
 # --------------------------------------------------------------------------- #
+# Blocked count kernel (unweighted, top-k largest, dense co-occurrence)
+# --------------------------------------------------------------------------- #
+_JBLOCK = 8192  # columns of Mᵀ per block: S x 8192 small ints stay in L2/L3
+_SEED_COLS = 1024  # columns sampled from the first block to seed the threshold
+
+try:  # private SciPy kernel: Y += A @ X into a reused buffer (no allocation)
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
+except ImportError:  # pragma: no cover - depends on the SciPy version
+    _csr_matvecs = None
+
+
+def _csr_times_dense(A: sp.csr_matrix, B: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``A @ B`` (B C-contiguous, same dtype as A) written into ``out[:, :B.shape[1]]``."""
+    m, w = A.shape[0], B.shape[1]
+    if _csr_matvecs is not None:
+        Y = out.ravel()[: m * w].reshape(m, w)
+        Y.fill(0)
+        try:
+            _csr_matvecs(m, A.shape[1], w, A.indptr, A.indices, A.data, B.ravel(), Y.ravel())
+            return Y
+        except (TypeError, ValueError):  # pragma: no cover - unexpected signature
+            pass
+    return A @ B
+
+
+def _block_edges(n: int) -> list[int]:
+    """Column block edges: small first blocks (the running thresholds are still
+    loose there), then ``_JBLOCK``-wide blocks."""
+    edges = [0]
+    while edges[-1] < n:
+        edges.append(min(n, edges[-1] + min(_JBLOCK, max(_SEED_COLS, edges[-1]))))
+    return edges
+
+
+def _count_bound(metric: str, thr: np.ndarray, si: np.ndarray, sj_min: float) -> np.ndarray:
+    """Smallest |A∩B| that can reach score ``thr`` for a row of size ``si``
+    against any column whose size is >= ``sj_min`` (never above the exact bound).
+
+    Every metric is increasing in the count and non-increasing in |B|, so
+    ``score(c, si, sj) >= thr`` implies ``c >= thr * g(si, sj_min)``.
+    """
+    t = np.maximum(thr, 0.0)
+    if metric == "jaccard":  # c >= t (si + sj - c)  =>  c >= t (si + sj) / (1 + t)
+        b = t * (si + sj_min) / (1.0 + t)
+    elif metric == "overlap":
+        b = t * np.minimum(si, sj_min)
+    elif metric == "proximity":
+        b = t * np.maximum(si, sj_min)
+    else:  # cosine
+        b = t * np.sqrt(si * sj_min)
+    b = np.ceil(b * (1.0 - 1e-9))  # counts are integers; slack for rounding
+    b[~np.isfinite(b)] = 0.0
+    return b
+
+
+def _blocked_count_topk(P: _Prepared, Xc: sp.csr_matrix, blocks, start: int, stop: int,
+                        k: int, floor: float):
+    """Exact top-k (largest score) of rows [start, stop) against all rows.
+
+    Mᵀ is processed in column blocks (``blocks``: list of (j0, C-contiguous
+    S x w small-int block)) so the block stays in cache while every row of
+    the chunk adds its ~D block rows into a small-int count buffer.  Each row
+    keeps a running top-k; its k-th best score gives a count threshold
+    (:func:`_count_bound`) so only the few pairs able to enter the top-k are
+    scored (exactly, in float64) and merged.
+    """
+    C = stop - start
+    stat = P.stat
+    si = stat[start:stop]
+    A = Xc[start:stop]
+    width = max(b.shape[1] for _, b in blocks)
+    buf = np.empty(C * width, dtype=blocks[0][1].dtype)
+    best_s = np.full((C, k), -np.inf)
+    best_c = np.full((C, k), -1, dtype=np.int64)
+    best_v = np.zeros((C, k))
+    rows = np.arange(C)
+    for bi, (j0, B) in enumerate(blocks):
+        w = B.shape[1]
+        V = _csr_times_dense(A, B, buf)
+        # the row's own column (self pair) never qualifies
+        own = rows + start - j0
+        ok_own = (own >= 0) & (own < w)
+        if bi == 0:
+            # seed: the k-th best exact score among the first columns is a
+            # lower bound of the row's final k-th best score
+            m = min(w, _SEED_COLS)
+            if m > k:
+                Vs = V[:, :m].astype(np.float64)
+                Ss = _score(P.metric, P.kind, Vs, si[:, None], stat[None, j0:j0 + m])
+                sr = rows[ok_own & (own < m)]
+                Ss[sr, own[sr]] = -np.inf
+                Ss[~(Ss >= floor)] = -np.inf
+                best_s[:, k - 1] = np.partition(Ss, m - k, axis=1)[:, m - k]
+        thr = np.maximum(best_s[:, k - 1], floor)
+        need = _count_bound(P.metric, thr, si, float(stat[j0:j0 + w].min()))
+        if bi == 0:
+            best_s[:, k - 1] = -np.inf  # the seed was a bound, not a candidate
+        if np.issubdtype(V.dtype, np.integer):
+            need = np.minimum(need, np.iinfo(V.dtype).max).astype(V.dtype)
+        flat = np.flatnonzero(V >= need[:, None])
+        if flat.size == 0:
+            continue
+        r, c = np.divmod(flat, w)
+        v = V.ravel()[flat].astype(np.float64)
+        c += j0
+        s = _score(P.metric, P.kind, v, si[r], stat[c])
+        # earlier blocks hold smaller columns, so a tie with the current k-th
+        # best loses: only strictly better pairs can enter
+        keep = (s >= floor) & (s > best_s[r, k - 1]) & (c != r + start)
+        r, c, v, s = r[keep], c[keep], v[keep], s[keep]
+        if r.size == 0:
+            continue
+        # merge the survivors with the touched rows' running top-k
+        touched = np.unique(r)
+        old = best_c[touched] >= 0
+        orr = np.repeat(touched, old.sum(axis=1))
+        r = np.concatenate([orr, r])
+        c = np.concatenate([best_c[touched][old], c])
+        v = np.concatenate([best_v[touched][old], v])
+        s = np.concatenate([best_s[touched][old], s])
+        order = np.lexsort((c, -s, r))
+        r, c, v, s = r[order], c[order], v[order], s[order]
+        pos = np.arange(r.size) - np.searchsorted(r, r, side="left")
+        sel = pos < k
+        best_s[touched] = -np.inf
+        best_c[touched] = -1
+        r, pos = r[sel], pos[sel]
+        best_s[r, pos], best_c[r, pos], best_v[r, pos] = s[sel], c[sel], v[sel]
+    ok = best_c >= 0
+    r = np.repeat(rows, ok.sum(axis=1))
+    return r + start, best_c[ok], best_v[ok]
+
+
+# --------------------------------------------------------------------------- #
 # Public fast core
 # --------------------------------------------------------------------------- #
 def _choose_mode(P: _Prepared, min_score: float) -> str:
@@ -277,10 +411,27 @@ def topk_pairs(
     if mode == "sparse" and P.kind != "min":
         P.XT = sp.csr_matrix(P.X.T)
     dense_T = None
-    if mode == "dense" and P.kind != "min":
+    blocks = None
+    jobs = n_jobs or min(4, os.cpu_count() or 1)
+    if mode == "dense" and P.kind == "count" and largest and P.metric != "overlap":
+        # (overlap has no useful count bound: min(|A|, |B|) can be tiny)
+        # blocked count kernel: Mᵀ as cache-sized C-contiguous column blocks
+        dt = _count_dtype(P)
+        Xc = P.X.astype(dt)
+        edges = _block_edges(n)
+        blocks = [(j0, np.ascontiguousarray(P.X[j0:j1].T.toarray().astype(dt)))
+                  for j0, j1 in zip(edges[:-1], edges[1:])]
+    elif mode == "dense" and P.kind != "min":
         dt = _count_dtype(P) if P.kind == "count" else np.float64
         dense_T = np.ascontiguousarray(P.X.T.toarray().astype(dt))
         Xc = P.X.astype(dt)
+    if chunk_rows is None and blocks is not None:
+        # ~16 MB count buffer per chunk; a multiple of ``jobs`` chunks
+        width = min(n, _JBLOCK)
+        per = max(1, min(n, (16 * 2**20) // width))
+        nchunks = -(-n // per)
+        nchunks = -(-nchunks // jobs) * jobs
+        chunk_rows = max(1, -(-n // nchunks))
     if chunk_rows is None:
         chunk_rows = max(1, min(n, _DENSE_BYTES // (4 * max(n, 1))))
         if mode == "sparse" or P.kind == "min":
@@ -297,6 +448,8 @@ def topk_pairs(
     def run(start: int):
         stop = min(n, start + chunk_rows)
         rows_loc = np.arange(stop - start)
+        if blocks is not None:
+            return _blocked_count_topk(P, Xc, blocks, start, stop, k, floor)
         if mode == "dense":
             if P.kind == "min":
                 V = _min_events(P, start, stop).toarray()
@@ -331,7 +484,6 @@ def topk_pairs(
         return r + start, c, v
 
     starts = range(0, n, chunk_rows)
-    jobs = n_jobs or min(4, os.cpu_count() or 1)
     heavy = mode == "dense" and float(n) * n >= _PROCESS_PAIRS
     if jobs > 1 and len(starts) > 1 and heavy and "fork" in mp.get_all_start_methods():
         # SciPy's sparse x dense product holds the GIL: use forked workers that

@@ -173,3 +173,74 @@ def test_topk_for_row_matches_topk_pairs():
         cols, scores = sim.topk_for_row(M, i, k=5)
         assert cols.tolist() == c[r == i].tolist()
         assert np.allclose(scores, v[r == i], atol=TOL)
+
+
+# ---- blocked count kernel (unweighted top-k, dense mode) -------------------- #
+def _exact_rows(M, metric, k, cutoff):
+    exp = _brute(M, metric, False, k, cutoff, True)
+    return [(a, b) for a, b, _ in exp], np.array([x for *_, x in exp])
+
+
+def _tie_heavy_matrix(seed, n=150, s=30):
+    """Binary rows of varying size (1..s) with many equal scores (ties)."""
+    rng = np.random.default_rng(seed)
+    p = rng.choice([0.05, 0.2, 0.5, 0.9], size=(n, 1))
+    dense = rng.random((n, s)) < p
+    dense[rng.integers(0, n, 5)] = False  # a few empty rows
+    return sp.csr_matrix(dense.astype(float))
+
+
+@pytest.mark.parametrize("metric", ["jaccard", "cosine", "proximity", "overlap"])
+@pytest.mark.parametrize("cutoff", [1e-42, 0.3, 0.0])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_blocked_count_kernel_matches_brute_force(monkeypatch, metric, cutoff, n_jobs):
+    # tiny column blocks so rows cross many blocks and the running threshold matters
+    monkeypatch.setattr(sim, "_JBLOCK", 16)
+    monkeypatch.setattr(sim, "_SEED_COLS", 8)
+    M = _tie_heavy_matrix(11)
+    for chunk_rows in (None, 13):
+        r, c, v = sim.topk_pairs(M, metric=metric, k=5, mode="dense", min_score=cutoff,
+                                 chunk_rows=chunk_rows, n_jobs=n_jobs)
+        pairs, scores = _exact_rows(M, metric, 5, cutoff)
+        assert list(zip(r.tolist(), c.tolist())) == pairs
+        assert np.allclose(v, scores, atol=TOL, rtol=0)
+
+
+def test_blocked_count_kernel_is_used_and_exact(monkeypatch):
+    calls = []
+    real = sim._blocked_count_topk
+    monkeypatch.setattr(sim, "_blocked_count_topk", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    monkeypatch.setattr(sim, "_JBLOCK", 32)
+    monkeypatch.setattr(sim, "_SEED_COLS", 16)
+    M = _tie_heavy_matrix(5, n=200, s=40)
+    r, c, v = sim.topk_pairs(M, k=7, mode="dense", n_jobs=1)
+    assert calls
+    pairs, scores = _exact_rows(M, "jaccard", 7, 1e-42)
+    assert list(zip(r.tolist(), c.tolist())) == pairs
+    assert np.allclose(v, scores, atol=TOL, rtol=0)
+
+
+def test_blocked_count_kernel_uint16_counts(monkeypatch):
+    """Rows with > 255 sectors: counts need uint16."""
+    monkeypatch.setattr(sim, "_JBLOCK", 16)
+    monkeypatch.setattr(sim, "_SEED_COLS", 8)
+    rng = np.random.default_rng(2)
+    M = sp.csr_matrix((rng.random((50, 700)) < rng.choice([0.3, 0.6], (50, 1))).astype(float))
+    assert sim._count_dtype(sim._prepare(M, "jaccard", False)) == np.uint16
+    for metric in ("jaccard", "cosine"):
+        r, c, v = sim.topk_pairs(M, metric=metric, k=4, mode="dense", n_jobs=1)
+        pairs, scores = _exact_rows(M, metric, 4, 1e-42)
+        assert list(zip(r.tolist(), c.tolist())) == pairs
+        assert np.allclose(v, scores, atol=TOL, rtol=0)
+
+
+def test_blocked_count_kernel_public_product_fallback(monkeypatch):
+    """Without SciPy's private csr_matvecs the public ``A @ B`` gives the same result."""
+    monkeypatch.setattr(sim, "_JBLOCK", 16)
+    monkeypatch.setattr(sim, "_SEED_COLS", 8)
+    M = _tie_heavy_matrix(3)
+    fast = sim.topk_pairs(M, k=5, mode="dense", n_jobs=1)
+    monkeypatch.setattr(sim, "_csr_matvecs", None)
+    slow = sim.topk_pairs(M, k=5, mode="dense", n_jobs=1)
+    for x, y in zip(fast, slow):
+        assert np.array_equal(x, y)
