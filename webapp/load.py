@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from graph.errors import Problem, ValidationFailed
+from graph.errors import Problem, RoxError, ValidationFailed
 from loaders import entities, statements
 from webapp import common
 
@@ -166,16 +166,38 @@ def table_tab() -> None:
         if len(cells) >= 200:
             break
     common.table(cells, key="ld-table-preview")
-    loader = getattr(common.get_rox(), "load_table", None)
-    if loader is None:
-        st.info("Loading statistical tables from the app needs rox's table loader; preview only in this build. "
-                "Use `rox` in a terminal to load it.")
-        return
+    from loaders import schemes
+    from loaders.table_writer import KINDS, LoadOptions
+
+    c1, c2, c3, c4 = st.columns(4)
+    scheme = c1.selectbox("Sector codes", ["(detect)", *schemes.SCHEMES], key="ld-scheme")
+    kind = c2.selectbox("Values are", ["(detect)", *KINDS], key="ld-kind")
+    unit = c3.text_input("Unit", key="ld-unit") or None
+    year = c4.number_input("Keep one year", min_value=0, max_value=2200, value=0, key="ld-year",
+                           help="0 keeps every year")
+    opts = LoadOptions(sector_scheme=None if scheme == "(detect)" else scheme,
+                       kind=None if kind == "(detect)" else kind, unit=unit, year=int(year) or None)
     if st.button("Load this table", type="primary", key="ld-table-go"):
-        with st.spinner("Loading the table…"):
-            result = loader(tables.TableSpec(path, layout=layout, sheet=sheet))
+        bar = st.progress(0.0, text="Checking every row…")
+
+        def progress(phase: str, rows: int, done: int | None, total: int | None) -> None:
+            frac = min(1.0, (done or rows) / total) if total else 0.0
+            bar.progress(frac, text=f"{phase}: {rows:,} rows")
+
+        try:
+            summary = common.get_rox().load_table(tables.TableSpec(path, layout=layout, sheet=sheet), opts, progress)
+        except ValidationFailed as exc:
+            bar.empty()
+            st.error(f"**{len(exc.problems)} problem(s) found; nothing was written.**", icon=":material/error:")
+            common.table(problem_rows(exc.problems), key="ld-table-load-problems")
+            return
+        except RoxError as exc:
+            bar.empty()
+            st.error(str(exc), icon=":material/error:")
+            return
+        bar.progress(1.0, text="Loaded")
         common.data_changed()
-        st.success(f"Loaded: {result}")
+        st.success("\n\n".join(summary.lines()), icon=":material/check_circle:")
 
 
 def demo_tab() -> None:

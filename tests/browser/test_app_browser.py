@@ -224,6 +224,22 @@ def test_load_page_shows_every_problem(page, ui, tmp_path):
     ui.screenshot(page, "09-load-data")
 
 
+def test_load_page_loads_a_statistical_table(page, ui, tmp_path):
+    table = tmp_path / "bres-employment-mini.csv"
+    table.write_text("GEOGRAPHY_CODE,INDUSTRY_CODE,DATE,COUNT\nUKF1,29,2021,1000\nUKF1,30,2021,5000\n"
+                     "UKG3,29,2021,8000\nUKG3,30,2021,700\n", encoding="utf-8")
+    page.goto(page.rox_url + "/load")
+    page.get_by_role("tab", name="Statistical tables").click()
+    page.locator("input[type=file]").nth(1).set_input_files(str(table))
+    page.get_by_text("Layout:").first.wait_for()
+    ui.wait_idle(page)
+    ui.pick(page, "Sector codes", "sic2007")
+    ui.wait_idle(page)
+    page.get_by_role("button", name="Load this table").click()
+    page.get_by_text("rows read 4; loaded 4; skipped 0").wait_for(timeout=60_000)
+    ui.screenshot(page, "10-load-table")
+
+
 def test_no_request_left_localhost(all_requests, ui):
     """Over the whole session (every test above): only localhost was asked for anything."""
     assert all_requests, "no requests were recorded"
