@@ -50,6 +50,9 @@ def test_bridges(demo_store):
     assert "agr-derby-hefei-mou" in by_kind["agreement"]
     assert "uni-hfut" in by_kind["university"] or "uni-ustc" in by_kind["university"]
     assert all(r["source"] for r in rows)
+    # an agreement signed by a place inside b (Hefei, in Anhui) links a and b
+    anhui = q(demo_store, "bridges", a=DERBY, b=ANHUI)
+    assert ("agr-derby-hefei-mou", HEFEI) in {(r["id"], r["b_place"]) for r in anhui if r["kind"] == "agreement"}
     mm = q(demo_store, "bridges", a="GB-ENG-midlands", b=MAHARASHTRA)
     assert "firm-bharat-forge" in {r["id"] for r in mm if r["kind"] == "firm"}
 

@@ -1,5 +1,5 @@
 // name: bridges
-// description: Firms, universities, agreements and trade figures that link two regions (for trade rows a_place/b_place are the flow's from/to). A firm links them when it is present (head office or operations) in each region, in a place inside it, or in a place containing it, as long as one side is local (the region or inside it). Each row says where.
+// description: Firms, universities, agreements and trade figures that link two regions (for trade rows a_place/b_place are the flow's from/to). A firm links them when it is present (head office or operations) in each region, in a place inside it, or in a place containing it, as long as one side is local (the region or inside it); an agreement links them when its parties are the regions, places inside them or places containing them. Each row says where.
 // params: a (region id), b (region id)
 // mode: read
 MATCH (a:Region {id: $a}), (b:Region {id: $b})
@@ -26,8 +26,10 @@ ORDER BY kind, id, a_place, b_place
 UNION ALL
 MATCH (a:Region {id: $a}), (b:Region {id: $b})
 WHERE a <> b
-MATCH (a)-[:PART_OF*0..6]->(pa:Region)-[:PARTY_TO]->(g:Agreement)<-[:PARTY_TO]-(pb:Region)<-[:PART_OF*0..6]-(b)
+MATCH (pa:Region)-[:PARTY_TO]->(g:Agreement)<-[:PARTY_TO]-(pb:Region)
 WHERE pa <> pb
+  AND (pa = a OR (pa)-[:PART_OF*1..6]->(a) OR (a)-[:PART_OF*1..6]->(pa))
+  AND (pb = b OR (pb)-[:PART_OF*1..6]->(b) OR (b)-[:PART_OF*1..6]->(pb))
 RETURN DISTINCT 'agreement' AS kind, g.id AS id, g.name AS name, pa.id AS a_place, pb.id AS b_place, g.kind AS relation, null AS value, null AS unit, g.date AS year, g.source AS source, g.evidence AS evidence
 ORDER BY kind, id, a_place, b_place
 UNION ALL
