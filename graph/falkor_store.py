@@ -26,15 +26,9 @@ from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnava
 from graph.store import Result, Store
 from graph.values import plain
 
-SCHEMA = [
-    "CREATE INDEX FOR (n:Region) ON (n.id)",
-    "CREATE INDEX FOR (n:Sector) ON (n.id)",
-    "CREATE INDEX FOR (n:Firm) ON (n.id)",
-    "CREATE INDEX FOR (n:University) ON (n.id)",
-    "CREATE INDEX FOR (n:Agreement) ON (n.id)",
-    "CREATE INDEX FOR (n:Source) ON (n.id)",
-    "CREATE INDEX FOR (n:Region) ON (n.name)",
-]
+INDEXED = [("Region", "id"), ("Sector", "id"), ("Firm", "id"), ("University", "id"), ("Agreement", "id"),
+           ("Source", "id"), ("Region", "name")]
+SCHEMA = [f"CREATE INDEX FOR (n:{label}) ON (n.{prop})" for label, prop in INDEXED]
 
 
 def server_config(db_path: Path) -> dict[str, Any]:
@@ -130,9 +124,7 @@ class FalkorStore(Store):
 
     def ensure_schema(self) -> None:
         existing = self._existing_indexes()
-        for stmt in SCHEMA:
-            label = stmt.split(":")[1].split(")")[0]
-            prop = stmt.rsplit(".", 1)[1].rstrip(")")
+        for (label, prop), stmt in zip(INDEXED, SCHEMA):
             if (label, prop) not in existing:
                 self._query(stmt, {}, write=True)
 

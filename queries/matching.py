@@ -174,8 +174,13 @@ def whole_graph(store, matrix: RegionSectorMatrix, presence) -> nx.Graph:
 
 
 # ------------------------------------------------------------------ scoring
-def _rca_dense(matrix: RegionSectorMatrix, mode: str) -> np.ndarray | None:
-    return matrix.rca().toarray() if mode == "values" else None
+def _rca(matrix: RegionSectorMatrix, mode: str):
+    """RCA (sparse) when the facts carry values; None for presence-only data."""
+    return matrix.rca().tocsr() if mode == "values" else None
+
+
+def _rca_row(rca, i: int) -> np.ndarray | None:
+    return None if rca is None else rca.getrow(i).toarray().ravel()
 
 
 def _bridges(store, a: str, b: str) -> dict[str, list[dict[str, Any]]]:
@@ -315,7 +320,7 @@ def match(
     ids = [matrix.regions[j] for j in keep_arr]
     order = sorted(range(len(ids)), key=lambda k: (-scores[k], ids[k]))[:top]
 
-    rca = _rca_dense(matrix, mode)
+    rca = _rca(matrix, mode)
     compl_detail = {d["partner"]: d for d in complexity.complementarity(_compl_matrix(matrix, mode), i, top=5,
                                                                         threshold=threshold, strict=strict)} if explain else {}
     names = {r["id"]: r["name"] for r in run_named(store, "sectors")}
@@ -377,12 +382,13 @@ def explanation(store, matrix, presence, rca, i, j, names, compl) -> dict[str, A
     """Shared sectors (with RCA both sides), complementary sectors and bridges for regions i, j."""
     pa = presence.getrow(i).toarray().ravel() > 0
     pb = presence.getrow(j).toarray().ravel() > 0
+    ra, rb = _rca_row(rca, i), _rca_row(rca, j)
     shared = []
     for s in np.flatnonzero(pa & pb):
         sid = matrix.sectors[s]
         shared.append({"sector": sid, "name": names.get(sid, sid),
-                       "a_rca": None if rca is None else round(float(rca[i, s]), 4),
-                       "b_rca": None if rca is None else round(float(rca[j, s]), 4)})
+                       "a_rca": None if ra is None else round(float(ra[s]), 4),
+                       "b_rca": None if rb is None else round(float(rb[s]), 4)})
     shared.sort(key=lambda d: (-(d["a_rca"] or 0) * (d["b_rca"] or 0), d["sector"]))
     complementary = [
         {"sector": sid, "name": names.get(sid, sid), "density": round(dens, 4), "b_rca": round(b_rca, 4)}
@@ -402,19 +408,20 @@ def compare(store, a: str, b: str, *, year: int | None = None, source: str | Non
             raise RoxError(f"region {r!r} has no sector facts; nothing to compare")
     i, j = matrix.index_of(a), matrix.index_of(b)
     presence = _presence_matrix(matrix, mode, threshold, False).values
-    rca = _rca_dense(matrix, mode)
+    rca = _rca(matrix, mode)
     names = {r["id"]: r["name"] for r in run_named(store, "sectors")}
-    vals = matrix.values
+    va, vb = matrix.values.getrow(i).toarray().ravel(), matrix.values.getrow(j).toarray().ravel()
+    pa, pb = presence.getrow(i).toarray().ravel(), presence.getrow(j).toarray().ravel()
+    ra, rb = _rca_row(rca, i), _rca_row(rca, j)
     profiles = []
-    for s in sorted(set(vals.getrow(i).indices) | set(vals.getrow(j).indices), key=lambda s: matrix.sectors[s]):
+    for s in sorted(np.flatnonzero((va > 0) | (vb > 0)), key=lambda s: matrix.sectors[s]):
         sid = matrix.sectors[s]
         profiles.append({
             "sector": sid, "name": names.get(sid, sid),
-            "a_value": float(vals[i, s]) if mode == "values" else (1.0 if vals[i, s] else 0.0),
-            "b_value": float(vals[j, s]) if mode == "values" else (1.0 if vals[j, s] else 0.0),
-            "a_rca": None if rca is None else round(float(rca[i, s]), 4),
-            "b_rca": None if rca is None else round(float(rca[j, s]), 4),
-            "a_present": bool(presence[i, s]), "b_present": bool(presence[j, s]),
+            "a_value": float(va[s]), "b_value": float(vb[s]),
+            "a_rca": None if ra is None else round(float(ra[s]), 4),
+            "b_rca": None if rb is None else round(float(rb[s]), 4),
+            "a_present": bool(pa[s]), "b_present": bool(pb[s]),
         })
     cm = _compl_matrix(matrix, mode)
     compl_ab = {d["partner"]: d for d in complexity.complementarity(cm, i, top=5, threshold=threshold)}.get(b)

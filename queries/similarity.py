@@ -227,6 +227,8 @@ def _count_dtype(P: _Prepared):
 # --------------------------------------------------------------------------- #
 _JBLOCK = 8192  # columns of Mᵀ per block: S x 8192 small ints stay in L2/L3
 _SEED_COLS = 1024  # columns sampled from the first block to seed the threshold
+_GROUP_BITS = 6  # sectors per "Four Russians" group (0 disables grouping)
+_MAX_GROUPS = 8
 
 try:  # private SciPy kernel: Y += A @ X into a reused buffer (no allocation)
     from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
@@ -255,6 +257,67 @@ def _block_edges(n: int) -> list[int]:
     while edges[-1] < n:
         edges.append(min(n, edges[-1] + min(_JBLOCK, max(_SEED_COLS, edges[-1]))))
     return edges
+
+
+def _group_operands(X: sp.csr_matrix, dt):
+    """"Four Russians" rewrite of the binary count product ``X @ Xᵀ``.
+
+    The most popular sectors are cut into groups of ``_GROUP_BITS``; a row's
+    sectors inside one group become a single entry (its subset code), and the
+    Mᵀ side gets, per group, one precomputed row per subset (the sum of that
+    subset's Mᵀ rows).  Then ``X' @ B'`` equals ``X @ Mᵀ`` exactly, with fewer
+    row additions per pair (~50 -> ~38 on the Zipf benchmark).  Returns
+    ``(X', expand)`` where ``expand(B)`` maps a dense S x w block of Mᵀ to the
+    matching block of B', or ``None`` when no group is worth it.
+    """
+    h = _GROUP_BITS
+    n, S = X.shape
+    if h <= 0 or n == 0:
+        return None
+    deg = np.bincount(X.indices, minlength=S)
+    order = np.argsort(-deg, kind="stable")
+    groups = []
+    for g in range(_MAX_GROUPS):
+        sec = order[g * h:(g + 1) * h]
+        # worth a group if it saves >= ~1 addition per row on average
+        if sec.size < h or deg[sec].sum() < 2 * n:
+            break
+        groups.append(np.sort(sec))
+    if not groups:
+        return None
+    G, W = len(groups), 1 << h
+    grp = np.full(S, -1, dtype=np.int64)
+    bit = np.zeros(S, dtype=np.int64)
+    for g, sec in enumerate(groups):
+        grp[sec] = g
+        bit[sec] = 1 << np.arange(h)
+    rest = np.flatnonzero(grp < 0)
+    U = rest.size
+    newcol = np.full(S, -1, dtype=np.int64)
+    newcol[rest] = np.arange(U)
+    rows = np.repeat(np.arange(n), np.diff(X.indptr))
+    ind = X.indices
+    ing = grp[ind] >= 0
+    codes = np.bincount(rows[ing] * G + grp[ind[ing]], weights=bit[ind[ing]],
+                        minlength=n * G).astype(np.int64).reshape(n, G)
+    gr, gg = np.nonzero(codes)
+    r = np.concatenate([rows[~ing], gr])
+    c = np.concatenate([newcol[ind[~ing]], U + gg * W + codes[gr, gg]])
+    Xg = sp.csr_matrix((np.ones(r.size, dtype=dt), (r, c)), shape=(n, U + G * W))
+    Xg.sort_indices()
+
+    def expand(B: np.ndarray) -> np.ndarray:
+        out = np.empty((U + G * W, B.shape[1]), dtype=B.dtype)
+        out[:U] = B[rest]
+        for g, sec in enumerate(groups):
+            T = out[U + g * W:U + (g + 1) * W]
+            T[0] = 0
+            for m in range(1, W):
+                low = m & -m
+                np.add(T[m ^ low], B[sec[low.bit_length() - 1]], out=T[m])
+        return out
+
+    return Xg, expand
 
 
 def _count_bound(metric: str, thr: np.ndarray, si: np.ndarray, sj_min: float) -> np.ndarray:
@@ -417,9 +480,11 @@ def topk_pairs(
         # (overlap has no useful count bound: min(|A|, |B|) can be tiny)
         # blocked count kernel: Mᵀ as cache-sized C-contiguous column blocks
         dt = _count_dtype(P)
-        Xc = P.X.astype(dt)
+        grouped = _group_operands(P.X, dt)
+        Xc = P.X.astype(dt) if grouped is None else grouped[0]
+        expand = (lambda B: B) if grouped is None else grouped[1]
         edges = _block_edges(n)
-        blocks = [(j0, np.ascontiguousarray(P.X[j0:j1].T.toarray().astype(dt)))
+        blocks = [(j0, np.ascontiguousarray(expand(P.X[j0:j1].T.toarray().astype(dt))))
                   for j0, j1 in zip(edges[:-1], edges[1:])]
     elif mode == "dense" and P.kind != "min":
         dt = _count_dtype(P) if P.kind == "count" else np.float64
