@@ -131,7 +131,8 @@ def main() -> None:
         a.compare, a.large = "1000,200,20", "10000,300,30"
     n, s, d = (int(x) for x in a.compare.split(","))
     common = [str(n), str(s), str(d), str(a.zipf), str(a.k)]
-    print(f"# similarity engine benchmark  (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+    print(f"# similarity engine benchmark  (python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"load average at start {os.getloadavg()[0]:.2f})")
     print(f"# compare size: {n} regions x {s} sectors x {d} per region, Zipf a={a.zipf}, top-{a.k} Jaccard")
     ours = run_sub(["ours", *common, "0"])
     floor = run_sub(["floor", *common, "0"])
@@ -159,6 +160,7 @@ def main() -> None:
               f"(parent {big['parent_peak_mb']:.0f} MB + 2 x worker {big['worker_peak_mb']:.0f} MB; "
               f"input matrix built: {big['input_rss_mb']:.0f} MB); one region top-{a.k}: "
               f"{big['one_row_ms']:.1f} ms")
+    print(f"# load average at end (1/5/15 min): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -18,9 +18,21 @@ computes the pair statistic (|A∩B|, a·b or Σmin) against all rows, converts 
 to a score with the row statistics, and keeps each row's k best with a
 vectorised selection (no Python loop over pairs):
 
-* *dense mode* (co-occurrence dense, few sectors): ``M[chunk] @ Mᵀ`` as a
-  sparse x dense product into small integer counts (uint8/uint16), then a
-  sampled threshold + ``nonzero`` + ``lexsort`` top-k;
+* *blocked count mode* (dense mode, unweighted, top-k largest, not overlap):
+  Mᵀ is cut into cache-sized column blocks (S x 8192 small ints); for each
+  block the chunk's rows are added up into uint8/uint16 counts by SciPy's
+  sparse x dense kernel (the block stays in L2/L3 instead of streaming all of
+  Mᵀ from RAM per row).  Each row keeps a running top-k; its k-th best score
+  turns into a minimum count (every metric grows with |A∩B| and shrinks with
+  |B|), so one integer comparison discards almost all pairs and only the few
+  survivors are scored, exactly in float64, and merged.  The most popular
+  sectors are folded "Four Russians" style: groups of 6 become one entry per
+  row (its subset code) against 64 precomputed subset sums of Mᵀ rows, which
+  cuts the additions per pair by ~20% on skewed data;
+* *dense mode* otherwise (co-occurrence dense, few sectors): ``M[chunk] @ Mᵀ``
+  as a sparse x dense product into small integer counts (uint8/uint16) or
+  float64 (weighted cosine), then a sampled threshold + ``nonzero`` +
+  ``lexsort`` top-k;
 * *sparse mode*: sparse x sparse product ``M[chunk] @ Mᵀ`` and a segmented
   top-k on the CSR data;
 * weighted Jaccard/overlap/proximity need Σmin, which is not a matrix product:
@@ -277,7 +289,9 @@ def _group_operands(X: sp.csr_matrix, dt):
     deg = np.bincount(X.indices, minlength=S)
     order = np.argsort(-deg, kind="stable")
     groups = []
-    for g in range(_MAX_GROUPS):
+    # each group adds 2^h - h rows to the Mᵀ operand: at most +50% memory
+    max_groups = min(_MAX_GROUPS, (S // 2) // max(1, (1 << h) - h))
+    for g in range(max_groups):
         sec = order[g * h:(g + 1) * h]
         # worth a group if it saves >= ~1 addition per row on average
         if sec.size < h or deg[sec].sum() < 2 * n:
@@ -454,7 +468,8 @@ def topk_pairs(
     sorted by row, then score (best first), then column index (ties: lower
     column index first).  ``mode`` is ``"auto"``, ``"dense"`` or ``"sparse"``
     (see module docstring); ``chunk_rows`` defaults to a chunk whose dense
-    score block is ~48 MB; ``n_jobs`` threads (default: CPU count, max 4).
+    score block is ~48 MB (blocked count mode: ~16 MB of counts); ``n_jobs``
+    threads or forked workers (default: CPU count, max 4).
 
     >>> M = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 1], [0, 0, 1]]))
     >>> r, c, s = topk_pairs(M, k=1)

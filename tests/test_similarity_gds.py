@@ -182,9 +182,11 @@ def _exact_rows(M, metric, k, cutoff):
 
 
 def _tie_heavy_matrix(seed, n=150, s=30):
-    """Binary rows of varying size (1..s) with many equal scores (ties)."""
+    """Binary rows of varying size with many equal scores (ties) and a few very
+    popular columns (so the "Four Russians" grouping kicks in)."""
     rng = np.random.default_rng(seed)
-    p = rng.choice([0.05, 0.2, 0.5, 0.9], size=(n, 1))
+    p = rng.choice([0.05, 0.2, 0.5, 0.9], size=(n, 1)) * np.linspace(1.0, 0.3, s)[None, :]
+    p[:, :6] = 0.95
     dense = rng.random((n, s)) < p
     dense[rng.integers(0, n, 5)] = False  # a few empty rows
     return sp.csr_matrix(dense.astype(float))
@@ -244,3 +246,33 @@ def test_blocked_count_kernel_public_product_fallback(monkeypatch):
     slow = sim.topk_pairs(M, k=5, mode="dense", n_jobs=1)
     for x, y in zip(fast, slow):
         assert np.array_equal(x, y)
+
+
+@pytest.mark.parametrize("bits", [0, 3, 4])
+def test_grouped_operands_product_is_exact(bits, monkeypatch):
+    """"Four Russians" rewrite: X' @ expand(Mᵀ) == X @ Mᵀ entry for entry."""
+    monkeypatch.setattr(sim, "_GROUP_BITS", bits)
+    M = _tie_heavy_matrix(8, n=120, s=25)
+    P = sim._prepare(M, "jaccard", False)
+    g = sim._group_operands(P.X, np.uint8)
+    if bits == 0:
+        assert g is None
+        return
+    Xg, expand = g
+    assert Xg.nnz < P.X.nnz  # popular sectors were folded into subset codes
+    B = P.X.T.toarray().astype(np.uint8)
+    exact = (P.X.astype(np.int64) @ P.X.T.astype(np.int64)).toarray()
+    assert np.array_equal((Xg.astype(np.int64) @ expand(B).astype(np.int64)), exact)
+
+
+@pytest.mark.parametrize("bits", [0, 3])
+def test_blocked_kernel_with_and_without_grouping(bits, monkeypatch):
+    monkeypatch.setattr(sim, "_GROUP_BITS", bits)
+    monkeypatch.setattr(sim, "_JBLOCK", 16)
+    monkeypatch.setattr(sim, "_SEED_COLS", 8)
+    M = _tie_heavy_matrix(21, n=180, s=35)
+    for metric in ("jaccard", "cosine", "proximity"):
+        r, c, v = sim.topk_pairs(M, metric=metric, k=6, mode="dense", n_jobs=2)
+        pairs, scores = _exact_rows(M, metric, 6, 1e-42)
+        assert list(zip(r.tolist(), c.tolist())) == pairs
+        assert np.allclose(v, scores, atol=TOL, rtol=0)
