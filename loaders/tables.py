@@ -14,7 +14,27 @@ Readers for the layouts statistics offices use:
 What can be detected is detected and said (:attr:`Table.notes`): encoding (BOM,
 UTF-8, else latin-1), delimiter, leading title rows, the layout and which
 column holds the region, sector, value and year. What cannot be detected raises
-:class:`graph.errors.ValidationFailed` naming the option to give.
+:class:`graph.errors.ValidationFailed` naming the option to give. Column names
+given as options match the header ignoring case and runs of spaces
+(``"Main Workers - Total - Persons"`` finds ``"Main Workers - Total -  Persons"``).
+
+Hierarchical code columns: ``sector_cols`` (``--sector-cols Division,Group,Class``)
+composes the sector code of a row from several columns, the finest one whose code
+is not all zeros (``01``/``011``/``0000`` -> ``011``; all zeros -> ``Total``).
+
+**Census of India** (DDW tables such as B-18, NIC-2008 industry of workers) are
+recognised by their columns ``State Code``, ``District Code``, ``India/States``,
+``Division``, ``Group``, ``Class``: codes lose their leading backtick, the sector
+code is composed from Division/Group/Class and read as ``isic4`` (NIC-2008 is
+ISIC Rev. 4 at division, group and class level), the region is
+``census-in:<state>:<district>`` (resolved by :mod:`loaders.gazetteer` to
+``IN-WB`` for the state rows, district ``000``, and ``IN-WB-<district slug>``
+for districts), the value column defaults to ``Main Workers - Total - Persons``
+and the year to 2011. ``region_level`` (``--region-level``) keeps the
+``district`` rows (default: the districts add up to the state rows, checked while
+reading), the ``state`` rows or ``all``. A file named ``B18sc``/``B18st`` covers
+only Scheduled Castes/Tribes: :attr:`Table.population` and
+:attr:`Table.warnings` say so.
 
 Everything streams: :meth:`Table.rows` yields :class:`Cell` tuples one at a time
 from the file, so memory does not grow with the file size. Line numbers are the
@@ -38,6 +58,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, NamedTuple
@@ -45,6 +66,7 @@ from typing import Iterator, NamedTuple
 from graph.errors import Problem, ValidationFailed
 
 LAYOUTS = ("auto", "long", "wide-years", "wide-sectors", "eurostat")
+REGION_LEVELS = ("district", "state", "all")
 SAMPLE_BYTES = 256 * 1024
 _YEAR = re.compile(r"^\s*((?:18|19|20|21)\d\d)(?:\s*|[-/ ].*)$")
 
@@ -88,6 +110,16 @@ class TableSpec:
     skip_rows: int | None = None
     sheet: str | None = None
     filters: dict[str, str] = field(default_factory=dict)
+    sector_cols: list[str] | None = None
+    region_level: str | None = None
+
+
+#: Census of India DDW tables (B-18 ...): header words (folded) that identify the shape.
+CENSUS_IN_COLS = ("state code", "district code", "division", "group", "class")
+CENSUS_IN_VALUE = "main workers - total - persons"
+#: File-name marker of the Scheduled Caste / Scheduled Tribe editions (``DDW_B18sc_2700_...``).
+_CENSUS_IN_POP = re.compile(r"(?i)(?:^|[_\-])B\d+[A-Z]?(sc|st)(?:[_\-]|$)")
+_CENSUS_IN_NAME = re.compile(r"(?i)^\s*(state|district|india)\s*-\s*")
 
 
 @dataclass
@@ -111,6 +143,16 @@ class Table:
     notes: list[str] = field(default_factory=list)
     size: int = 0
     bytes_read: int = 0
+    #: code columns, coarse to fine, the sector code is composed from (``Division, Group, Class``)
+    sector_cols: list[str] = field(default_factory=list)
+    #: Census of India shape: (state code, district code, area name) columns
+    census_in: tuple[str, str, str | None] | None = None
+    region_level: str | None = None
+    sector_scheme: str | None = None  # scheme the shape implies (isic4 for NIC-2008)
+    year: str | None = None  # one year for every row (Census 2011)
+    population: str | None = None  # e.g. "Scheduled Castes" for a B18sc file
+    warnings: list[str] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # rows rows() left out, by reason
 
     @property
     def path(self) -> Path:
@@ -140,6 +182,10 @@ class Table:
             yield from self._eurostat_rows()
             return
         layout = self.layout
+        self.skipped = Counter()
+        compose = _composer([h[c] for c in self.sector_cols], self.sector_cols) if self.sector_cols else None
+        census = _CensusRegions(self, h, vi) if self.census_in else None
+        const_year = self.year
         for line, cells in self.raw_rows():
             if len(cells) < n:
                 if not any(c.strip() for c in cells):
@@ -147,13 +193,19 @@ class Table:
                 cells = cells + [""] * (n - len(cells))
             if filters and any(cells[i].strip() != v for i, v in filters):
                 continue
-            region = cells[ri].strip()
-            rname = cells[rni].strip() if rni is not None else None
+            sector = (compose(cells) if compose else cells[si].strip()) if layout != "wide-sectors" else ""
+            if census is not None:
+                got = census.region(cells, sector)
+                if got is None:
+                    continue
+                region, rname = got
+            else:
+                region = cells[ri].strip()
+                rname = cells[rni].strip() if rni is not None else None
             if layout == "long":
-                yield Cell(line, region, cells[si].strip(), cells[yi].strip() if yi is not None else None,
+                yield Cell(line, region, sector, cells[yi].strip() if yi is not None else const_year,
                            cells[vi], rname, cells[sni].strip() if sni is not None else None)
             elif layout == "wide-years":
-                sector = cells[si].strip()
                 sname = cells[sni].strip() if sni is not None else None
                 for i, col in wide:
                     yield Cell(line, region, sector, col, cells[i], rname, sname)
@@ -161,6 +213,8 @@ class Table:
                 year = cells[yi].strip() if yi is not None else None
                 for i, col in wide:
                     yield Cell(line, region, col, year, cells[i], rname, None)
+        if census is not None:
+            census.finish()
 
     def _eurostat_rows(self) -> Iterator[Cell]:
         dims = self.header[0].split("\\")[0].split(",")
@@ -177,6 +231,101 @@ class Table:
             region, sector = keys[ri].strip(), keys[si].strip()
             for j, y in years:
                 yield Cell(line, region, sector, y, cells[j] if j < len(cells) else "")
+
+
+def _code(text: str) -> str:
+    """A code cell without the Census of India leading backtick (`` `27 `` -> ``27``)."""
+    return text.strip().lstrip("`'").strip()
+
+
+def _composer(idx: list[int], names: list[str]):
+    """Sector code from hierarchical code columns (coarse to fine): the finest that is not all zeros.
+
+    A finer code that does not start with the coarser one (class ``0121`` under group ``011``)
+    is returned with the reason, so the sector check reports the row.
+    """
+    pairs = list(zip(idx, names))
+
+    def compose(cells: list[str]) -> str:
+        best, best_col, prev, prev_col = None, None, None, None
+        for i, col in pairs:
+            c = _code(cells[i])
+            if not c or not c.strip("0"):
+                continue
+            if prev is not None and c.isdigit() and prev.isdigit() and not c.startswith(prev):
+                return f"{c} ({col} {c} is not under {prev_col} {prev})"
+            best, best_col, prev, prev_col = c, col, c, col
+        return best if best is not None else "Total"
+
+    return compose
+
+
+class _CensusRegions:
+    """Regions of a Census of India table: ``census-in:<state>:<district>`` with the area name,
+    rows of the other region level skipped (and counted), and the check that the districts add up
+    to the state rows."""
+
+    def __init__(self, table: "Table", h: dict[str, int], vi: int | None):
+        state_col, district_col, name_col = table.census_in
+        self.t = table
+        self.si, self.di = h[state_col], h[district_col]
+        self.ni = h[name_col] if name_col else None
+        self.vi = vi
+        self.level = table.region_level or "district"
+        self.sums: dict[tuple[str, str], list[float]] = {}  # (state, sector) -> [state rows, district rows]
+
+    def region(self, cells: list[str], sector: str) -> tuple[str, str | None] | None:
+        """(region text, area name), or ``None`` for a row of the region level not kept."""
+        state, district = _code(cells[self.si]), _code(cells[self.di])
+        level = "state" if district and not district.strip("0") else "district"
+        self._add(cells, state, level, sector)
+        name = _CENSUS_IN_NAME.sub("", cells[self.ni]).strip() if self.ni is not None else None
+        if level == "state" and name and name.isupper():
+            name = name.title()
+        if self.level != "all" and level != self.level:
+            if level == "state":
+                self.t.skipped["state total rows (district 000): the districts add up to them; "
+                               "--region-level state or all keeps them"] += 1
+            else:
+                self.t.skipped["district rows (--region-level state)"] += 1
+            return None
+        return f"census-in:{state}:{district if level == 'district' else '000'}", name or None
+
+    def _add(self, cells: list[str], state: str, level: str, sector: str) -> None:
+        if self.vi is None:
+            return
+        try:
+            v = float(cells[self.vi])
+        except ValueError:
+            return
+        s = self.sums.setdefault((state, sector), [0.0, 0.0])
+        s[0 if level == "state" else 1] += v
+
+    def finish(self) -> None:
+        if not self.sums:
+            return
+        with_state = {k[0] for k, s in self.sums.items() if s[0]}
+        with_districts = {k[0] for k, s in self.sums.items() if s[1]}
+        for st in sorted(with_state - with_districts):
+            if self.level == "district":
+                self.t.warnings.append(f"state {st} has no district rows: its state rows were skipped; "
+                                       "give --region-level state")
+        both = {k: s for k, s in self.sums.items() if (s[0] or s[1]) and k[0] in with_state & with_districts}
+        if not both:
+            return
+        off = [(k, s) for k, s in both.items() if abs(s[0] - s[1]) > 0.5]
+        if off:
+            shown = ", ".join(f"state {k[0]} sector {k[1]}: state rows {s[0]:,.0f}, districts {s[1]:,.0f}"
+                              for k, s in off[:5])
+            self.t.warnings.append(f"the district rows do not add up to the state rows for {len(off)} code(s): {shown}"
+                                   + ("; loading both levels would count them twice" if self.level == "all" else ""))
+        else:
+            self.t.notes.append(f"the district rows add up to the state rows for every code ({len(both):,} codes checked); "
+                                f"region level kept: {self.level}")
+        if self.level == "all":
+            self.t.warnings.append("--region-level all: the states and their districts are both loaded; the state "
+                                   "values are the sums of the district values, so do not add states and districts "
+                                   "together (rox match: --kind district or --kind state)")
 
 
 # ---------------------------------------------------------------- low-level readers
@@ -427,6 +576,7 @@ def _resolve_layout(t: Table, data: list[list[str]]) -> None:
     spec, header, name = t.spec, t.header, str(t.spec.path)
     problems: list[Problem] = []
     cols = set(header)
+    _canonical_columns(spec, header)
     for opt, col in (("--region-col", spec.region_col), ("--sector-col", spec.sector_col), ("--value-col", spec.value_col),
                      ("--year-col", spec.year_col), ("--region-name-col", spec.region_name_col),
                      ("--sector-name-col", spec.sector_name_col)):
@@ -441,6 +591,24 @@ def _resolve_layout(t: Table, data: list[list[str]]) -> None:
     year_cols = [h for h in header if is_year(h) and h.strip().isdigit()]
     used: set[str] = set()
     detected: list[str] = []
+    if spec.region_level is not None and spec.region_level not in REGION_LEVELS:
+        raise ValidationFailed([Problem(name, None, "--region-level", f"one of {', '.join(REGION_LEVELS)}, "
+                                                                      f"not {spec.region_level!r}")])
+    if spec.sector_cols:
+        for col in spec.sector_cols:
+            if col not in cols:
+                problems.append(Problem(name, t.header_line, "--sector-cols", f"no column {col!r} (columns: {', '.join(header)})"))
+        if problems:
+            raise ValidationFailed(problems)
+        t.sector_cols = list(spec.sector_cols)
+        used.update(t.sector_cols)
+    if spec.layout in ("auto", "long") and _census_in(t, used, detected):
+        spec_layout = "long"
+    else:
+        spec_layout = spec.layout
+    if spec.region_level is not None and t.census_in is None:
+        raise ValidationFailed([Problem(name, None, "--region-level", "applies to Census of India tables (State Code, "
+                                                                      "District Code columns) only")])
 
     def pick(given, words, label):
         if given:
@@ -452,7 +620,7 @@ def _resolve_layout(t: Table, data: list[list[str]]) -> None:
             detected.append(f"{label} column {col!r}")
         return col
 
-    layout = spec.layout
+    layout = spec_layout
     if layout == "auto":
         if len(year_cols) >= 2 and not spec.year_col and not spec.value_col:
             layout = "wide-years"
@@ -464,18 +632,19 @@ def _resolve_layout(t: Table, data: list[list[str]]) -> None:
     t.layout = layout
 
     used.update(year_cols if layout == "wide-years" else [])
-    t.region_col = pick(spec.region_col, REGION_WORDS, "region")
-    if layout in ("long", "wide-years"):
+    if not t.region_col:
+        t.region_col = pick(spec.region_col, REGION_WORDS, "region")
+    if layout in ("long", "wide-years") and not t.sector_cols:
         t.sector_col = pick(spec.sector_col, SECTOR_WORDS, "sector")
     if layout == "long":
-        t.year_col = pick(spec.year_col, YEAR_WORDS, "year")
-        t.value_col = pick(spec.value_col, VALUE_WORDS, "value")
+        t.year_col = pick(spec.year_col, YEAR_WORDS, "year") if not t.year else spec.year_col
+        t.value_col = t.value_col or pick(spec.value_col, VALUE_WORDS, "value")
     if layout == "wide-sectors":
         t.year_col = pick(spec.year_col, YEAR_WORDS, "year")
-    t.region_name_col = spec.region_name_col or _name_col(header, t.region_col, REGION_WORDS, used)
+    t.region_name_col = (spec.region_name_col or _name_col(header, t.region_col, REGION_WORDS, used)) if not t.census_in else None
     if t.region_name_col:
         used.add(t.region_name_col)
-    if layout != "wide-sectors":
+    if layout != "wide-sectors" and not t.sector_name_col:
         t.sector_name_col = spec.sector_name_col or _name_col(header, t.sector_col, SECTOR_WORDS, used)
         if t.sector_name_col:
             used.add(t.sector_name_col)
@@ -484,7 +653,7 @@ def _resolve_layout(t: Table, data: list[list[str]]) -> None:
         detected.append("name column(s) " + ", ".join(repr(c) for c in names))
 
     need = {"region": ("--region-col", t.region_col)}
-    if layout in ("long", "wide-years"):
+    if layout in ("long", "wide-years") and not t.sector_cols:
         need["sector"] = ("--sector-col", t.sector_col)
     if layout == "long":
         need["value"] = ("--value-col", t.value_col)
@@ -506,3 +675,76 @@ def _resolve_layout(t: Table, data: list[list[str]]) -> None:
         raise ValidationFailed(problems)
     if detected:
         t.notes.append("; ".join(detected) + " (give --region-col/--sector-col/--value-col/--year-col to override)")
+
+
+def _squash(text: str) -> str:
+    return " ".join(_fold(text).split())
+
+
+def _canonical_columns(spec: TableSpec, header: list[str]) -> None:
+    """Column options written with other case or spacing than the header get the header's spelling."""
+    by = {}
+    for h in header:
+        by.setdefault(_squash(h), h)
+
+    def canon(col):
+        if col is None or col in header:
+            return col
+        return by.get(_squash(col), col)
+
+    for attr in ("region_col", "sector_col", "value_col", "year_col", "region_name_col", "sector_name_col"):
+        setattr(spec, attr, canon(getattr(spec, attr)))
+    if spec.sector_cols:
+        spec.sector_cols = [canon(c.strip()) for c in spec.sector_cols]
+    if spec.filters:
+        spec.filters = {canon(k): v for k, v in spec.filters.items()}
+
+
+def _census_in(t: Table, used: set[str], detected: list[str]) -> bool:
+    """Recognise a Census of India DDW table (B-18 ...) and set its columns; ``False`` if it is not one."""
+    spec = t.spec
+    by = {_squash(h): h for h in t.header}
+    if not all(c in by for c in CENSUS_IN_COLS):
+        return False
+    state_col, district_col = by["state code"], by["district code"]
+    name_col = next((by[k] for k in ("india/states", "india/state", "area name", "name") if k in by), None)
+    notes = ["Census of India table (State Code, District Code, Division/Group/Class columns; codes without their "
+             "leading backtick)"]
+    if not spec.region_col:
+        t.census_in = (state_col, district_col, name_col)
+        t.region_col = state_col
+        t.region_level = spec.region_level or "district"
+        used.update(c for c in (state_col, district_col, name_col) if c)
+        notes.append(f"regions: states as ISO 3166-2 (e.g. IN-WB), districts as IN-WB-<district slug> (kind district, "
+                     f"PART_OF the state); region level "
+                     f"{t.region_level} (--region-level district|state|all)")
+    if not spec.sector_col and not t.sector_cols:
+        t.sector_cols = [by["division"], by["group"], by["class"]]
+        used.update(t.sector_cols)
+        notes.append("sector code from Division/Group/Class: the finest that is not all zeros (--sector-cols to change)")
+    if not spec.sector_name_col and "nic name" in by:
+        t.sector_name_col = by["nic name"]
+        used.add(t.sector_name_col)
+    if t.sector_cols and [_squash(c) for c in t.sector_cols] == ["division", "group", "class"]:
+        t.sector_scheme = "isic4"
+        notes.append("sector scheme isic4: NIC-2008 equals ISIC Rev. 4 at division (2-digit), group (3-digit) and "
+                     "class (4-digit) level (only its 5-digit sub-classes are national); give --sector-scheme to change")
+    if not spec.value_col and CENSUS_IN_VALUE in by:
+        t.value_col = by[CENSUS_IN_VALUE]
+        used.add(t.value_col)
+        others = sum(1 for k in by if "workers" in k) - 1
+        notes.append(f"value column {t.value_col!r} (Census default; {others} other worker counts, e.g. "
+                     f"--value-col 'Marginal Workers - Total - Persons' or 'Main Workers - Urban - Females')")
+    m = re.search(r"(?<!\d)(2011|2001)(?!\d)", t.path.name)
+    if not spec.year_col and m:
+        t.year = m.group(1)
+        notes.append(f"year {t.year} (Census of India {t.year}, from the file name)")
+    pop = _CENSUS_IN_POP.search(t.path.name)
+    if pop:
+        t.population = {"sc": "Scheduled Castes", "st": "Scheduled Tribes"}[pop.group(1).lower()]
+        table = pop.group(0).strip("_-")
+        t.warnings.append(f"{t.path.name} is table {table}: it counts {t.population.upper()} ONLY, not all workers. "
+                          f"It is not the industry mix of the state; values are stored with unit "
+                          f"'persons ({t.population} only)'")
+    t.notes.extend(notes)
+    return True

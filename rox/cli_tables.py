@@ -9,6 +9,7 @@ Examples (the real files in ``../shared/data``; see docs/load-table.md)::
     rox load-table itl2_bres_employment_sic2digit_2015_2021.csv --sector-scheme sic2007
     rox load-table world_trade_avg_1998_to_2000.csv --sector-scheme sitc2 --kind exports --unit USD
     rox load-table ons_regional_gva_table2b_itl2_chained_volume_2019_gbp_million.csv --kind gva --unit "GBP million (2019 prices)"
+    rox load-table DDW_B18_1900_NIC_FINAL_STATE_WEST_BENGAL-2011.csv        # Census of India B-18: all detected
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 
 from loaders.gazetteer import REGION_SCHEMES
 from loaders.schemes import SCHEMES
-from loaders.tables import LAYOUTS
+from loaders.tables import LAYOUTS, REGION_LEVELS
 from rox.cli import COMMANDS, extension
 
 HELP = "load a region x sector table (long/wide CSV, XLSX, Eurostat TSV) with code crosswalks, all or nothing"
@@ -43,6 +44,9 @@ def add_parser(sub) -> None:
                         "eurostat: Eurostat TSV (default: detect)")
     g.add_argument("--region-col", metavar="COL", help="column (or Eurostat dimension) with region codes or names")
     g.add_argument("--sector-col", metavar="COL", help="column (or Eurostat dimension) with sector codes")
+    g.add_argument("--sector-cols", metavar="COL,COL,...", type=lambda t: [c.strip() for c in t.split(",") if c.strip()],
+                   help="compose the sector code from hierarchical code columns, coarse to fine: the finest that is not "
+                        "all zeros (e.g. Division,Group,Class; detected for Census of India tables)")
     g.add_argument("--value-col", metavar="COL", help="column with the values (long layout)")
     g.add_argument("--year-col", metavar="COL", help="column with the year")
     g.add_argument("--region-name-col", metavar="COL", help="column with region names (used for unresolved codes)")
@@ -65,6 +69,9 @@ def add_parser(sub) -> None:
     c.add_argument("--level", default="finest",
                    help="hierarchical tables: 'finest' (default: the finest breakdown present per region), "
                         "a level name (section, division, group, class...) or 'all'")
+    c.add_argument("--region-level", choices=REGION_LEVELS,
+                   help="Census of India tables: keep the district rows (default; they add up to the state rows), "
+                        "the state rows (district 000) or all (both: do not add them up)")
     c.add_argument("--title", help="title of the Source node (default: the file name)")
     c.add_argument("--batch-size", type=int, default=10_000, help="rows per write (default 10000)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -102,7 +109,8 @@ def run(args) -> int:
     spec = TableSpec(args.file, layout=args.layout, region_col=args.region_col, sector_col=args.sector_col,
                      value_col=args.value_col, year_col=args.year_col, region_name_col=args.region_name_col,
                      sector_name_col=args.sector_name_col, encoding=args.encoding, delimiter=args.delimiter,
-                     skip_rows=args.skip_rows, sheet=args.sheet, filters=dict(args.filter))
+                     skip_rows=args.skip_rows, sheet=args.sheet, filters=dict(args.filter),
+                     sector_cols=args.sector_cols, region_level=args.region_level)
     opts = LoadOptions(sector_scheme=args.sector_scheme, region_scheme=args.region_scheme, country=args.country,
                        year=args.year, kind=args.kind, unit=args.unit, level=args.level, title=args.title,
                        batch_size=max(1, args.batch_size))
