@@ -4,7 +4,7 @@ Both stores translate their driver's errors into these classes, so the CLI and t
 app handle one family of errors whatever the engine (the pattern of
 neo4j-graphrag-python: errors translated at the boundary).
 
-Exit codes used by the CLI: ``RoxError`` and subclasses -> 1, usage errors -> 2.
+Exit codes used by the CLI: ``UsageError`` -> 2, other ``RoxError`` -> 1.
 """
 
 from __future__ import annotations
@@ -14,6 +14,11 @@ from dataclasses import dataclass
 
 class RoxError(Exception):
     """Base class of every error rox raises on purpose."""
+
+
+class UsageError(RoxError):
+    """The request itself is malformed (missing parameter, option that does not apply);
+    the CLI exits 2 for these, as for argparse's own usage errors."""
 
 
 class StoreUnavailable(RoxError):

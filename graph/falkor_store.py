@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from graph.config import Settings
 from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from graph.readonly import return_columns
 from graph.store import Result, Store
 from graph.values import plain
 
@@ -108,8 +109,23 @@ class FalkorStore(Store):
         return [dict(zip(columns, r)) for r in rows]
 
     def _read_only(self, cypher: str, params: Mapping[str, Any], row_cap: int, timeout_s: float) -> Result:
+        """The cap is applied by the server: the query runs inside ``CALL { ... }``
+        with ``LIMIT cap + 1``, so a huge result is never built, sent or parsed.
+        Texts that cannot sit in a subquery (e.g. a procedure call) run as given."""
         started = time.perf_counter()
-        columns, rows = self._query(cypher, params, write=False, timeout_ms=int(timeout_s * 1000))
+        timeout_ms = int(timeout_s * 1000)
+        body = cypher.strip().rstrip(";")
+        wrapped = f"CALL {{\n{body}\n}}\nRETURN * LIMIT {int(row_cap) + 1}"
+        try:
+            columns, rows = self._query(wrapped, params, write=False, timeout_ms=timeout_ms)
+            order = return_columns(body)  # RETURN * sorts columns by name: restore the user's order
+            if order and sorted(order) == sorted(columns) and order != columns:
+                pos = [columns.index(c) for c in order]
+                columns, rows = order, [[r[p] for p in pos] for r in rows]
+        except QueryTimeout:
+            raise
+        except QueryError:
+            columns, rows = self._query(cypher, params, write=False, timeout_ms=timeout_ms)
         truncated = len(rows) > row_cap
         rows = rows[:row_cap]
         return Result(

@@ -2,8 +2,9 @@
 
 Works with a single server, a cluster or Aura (``neo4j+s://``): reads are routed
 to readers (``RoutingControl.READ``), writes to the leader. The read-only console
-runs in a READ-mode session *and* refuses write clauses before sending (READ mode
-alone does not stop writes on a single instance reached with ``bolt://``).
+runs in a READ-mode session, which the server enforces (a write in a READ
+transaction is refused), *and* refuses write clauses before sending, for a clear
+message that names the clause.
 Driver errors are translated into rox's own at this boundary.
 """
 

@@ -1,9 +1,9 @@
 """Find write clauses in a Cypher text, ignoring strings, comments and identifiers.
 
 The read-only console is enforced by the database itself (FalkorDB's
-``GRAPH.RO_QUERY``; Neo4j's READ access mode). This scanner is the second guard:
-Neo4j's READ mode still allows writes on a single instance started without
-routing, and a clear message ("CREATE is a write clause") beats a driver error.
+``GRAPH.RO_QUERY``; Neo4j's READ access mode). This scanner runs first, so the
+user gets a message naming the clause instead of a driver error, and procedures
+that write (APOC's ``apoc.create.*`` and the like) are refused by name.
 
 >>> write_clauses("MATCH (n) RETURN n.name AS `create`")
 []
@@ -52,3 +52,61 @@ def write_clauses(cypher: str) -> list[str]:
         if kind != "comment" and not text.isspace():
             prev_dot = text == "." or (kind == "other" and text == ".")
     return sorted(found)
+
+
+_CLAUSE_END = {"ORDER", "SKIP", "LIMIT", "UNION"}
+
+
+def return_columns(cypher: str) -> list[str] | None:
+    """Column names of the last top-level ``RETURN``, in order; None if unknown (``*``).
+
+    Used to restore the user's column order after the console wraps a query in
+    ``CALL { ... } RETURN *`` (which returns columns sorted by name).
+
+    >>> return_columns("MATCH (a)-[r]->(b) RETURN a, r AS rel, b.name ORDER BY a")
+    ['a', 'rel', 'b.name']
+    >>> return_columns("MATCH (n) RETURN DISTINCT n.id AS id, count(n) // c, d")
+    ['id', 'count(n)']
+    >>> return_columns("MATCH (n) RETURN *") is None
+    True
+    """
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(cypher) if m.lastgroup != "comment"]
+    depth, last = 0, None
+    for i, (kind, text) in enumerate(tokens):
+        if kind == "other" and text in "([{":
+            depth += 1
+        elif kind == "other" and text in ")]}":
+            depth -= 1
+        elif kind == "word" and depth == 0 and text.upper() == "RETURN":
+            last = i
+    if last is None:
+        return None
+    names: list[str] = []
+    item: list[str] = []
+    depth = 0
+    rest = tokens[last + 1:]
+    if rest and rest[0][0] == "word" and rest[0][1].upper() == "DISTINCT":
+        rest = rest[1:]
+    for kind, text in rest:
+        if depth == 0 and kind == "word" and text.upper() in _CLAUSE_END:
+            break
+        if kind == "other" and text in "([{":
+            depth += 1
+        elif kind == "other" and text in ")]}":
+            depth -= 1
+        if depth == 0 and kind == "other" and text == ",":
+            names.append(_item_name(item))
+            item = []
+            continue
+        item.append(text)
+    names.append(_item_name(item))
+    if any(n in ("", "*") for n in names):
+        return None
+    return names
+
+
+def _item_name(parts: list[str]) -> str:
+    words = [p for p in parts if not p.isspace()]
+    if len(words) >= 2 and words[-2].upper() == "AS":
+        return words[-1].strip("`")
+    return "".join(parts).strip()

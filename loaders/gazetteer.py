@@ -4,7 +4,7 @@ What is recognised (``--region-scheme auto`` tries them in this order):
 
 * **UK ITL / NUTS** codes, both forms: ITL 2021 ``TLF1`` and NUTS 2016 ``UKF1`` are
   the same region. rox ids use the ITL form (``TLF1``); the NUTS form is kept as
-  an alias. The rule is ``TL`` + the rest of the NUTS 2016 code, and it holds for
+  an alias, and both are the region's ``codes`` (``["TLF1", "UKF1"]``). The rule is ``TL`` + the rest of the NUTS 2016 code, and it holds for
   every ITL1 and ITL2 region (checked against the ONS BRES file, which uses
   ``UKxx``, and ONS GVA Table 2b, which uses ``TLxx``: the same 40 GB codes, plus
   ``TLN0``/``UKN0`` Northern Ireland). Exceptions: codes of older NUTS versions
@@ -28,6 +28,12 @@ What is recognised (``--region-scheme auto`` tries them in this order):
 
 Anything else is *unresolved*: kept as it is (the id is the code as written) and
 reported.
+
+The gazetteer knows nothing of the store. :mod:`loaders.table_writer` then looks
+the resolved place up in the store: a region already there whose ``codes`` hold
+the place's id or one of its codes (compared by :func:`code_key`) is used instead,
+so a table meets the regions of entity files (``GB-ENG-west-midlands`` with
+``codes: [TLG3, UKG3]``).
 
 >>> g = Gazetteer()
 >>> g.resolve("UKF1").place.id, g.resolve("TLF1").place.aliases
@@ -118,6 +124,28 @@ _ITL = re.compile(r"^(TL|UK)([C-N])([0-9A-Z]{0,3})$")
 _NUTS = re.compile(r"^([A-Z]{2})([0-9A-Z]{1,3})$")
 
 
+#: Scheme prefixes dropped when codes are compared: ``itl2:TLG3`` is ``TLG3`` (stores written by
+#: earlier versions, or entity files that qualify their codes). The codes they qualify are
+#: unambiguous without them. Other prefixes (``geonames:``, ``in-census2011-district:``) stay.
+_PLAIN_PREFIXES = ("itl1:", "itl2:", "itl3:", "nuts1:", "nuts2:", "nuts3:", "nuts:", "iso3166-1:", "iso3166-1a3:",
+                   "iso3166-2:", "itl:", "iso:")
+
+
+def code_key(code: str) -> str:
+    """A region code as compared with the ``codes`` of regions in the store: upper case, scheme prefix dropped.
+
+    >>> code_key("itl2:TLG3"), code_key("ukg3"), code_key("iso3166-1a3:GBR"), code_key("geonames:2651347")
+    ('TLG3', 'UKG3', 'GBR', 'GEONAMES:2651347')
+    """
+    c = str(code).strip()
+    low = c.lower()
+    for p in _PLAIN_PREFIXES:
+        if low.startswith(p):
+            c = c[len(p):]
+            break
+    return c.strip().upper()
+
+
 @dataclass(frozen=True)
 class Place:
     """A region as rox writes it."""
@@ -132,6 +160,10 @@ class Place:
     lon: float | None = None
     aliases: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
+
+    def keys(self) -> frozenset[str]:
+        """Its id and codes as :func:`code_key` compares them (``TLG3``, ``UKG3``; ``GB``, ``GBR``)."""
+        return frozenset(code_key(c) for c in (self.id, *self.codes))
 
     def props(self, source: str) -> dict:
         p = {"name": self.name, "kind": self.kind, "country": self.country, "population": self.population,
@@ -179,15 +211,14 @@ def _itl(code: str) -> Place | None:
     if uk in OLD_NUTS or tl[:3] not in ITL1:
         return None
     if len(rest) == 0:
-        return Place(tl, ITL1[tl], "statistical-region", "GB", "GB", aliases=(uk,), codes=(f"itl1:{tl}", f"nuts1:{uk}"))
+        return Place(tl, ITL1[tl], "statistical-region", "GB", "GB", aliases=(uk,), codes=(tl, uk))
     if len(rest) == 1:
         if tl not in ITL2:
             return None
-        return Place(tl, ITL2[tl], "statistical-region", "GB", tl[:3], aliases=(uk,),
-                     codes=(f"itl2:{tl}", f"nuts2:{uk}"))
+        return Place(tl, ITL2[tl], "statistical-region", "GB", tl[:3], aliases=(uk,), codes=(tl, uk))
     if tl[:4] not in ITL2:
         return None
-    return Place(tl, tl, "statistical-region", "GB", tl[:4], aliases=(uk,), codes=(f"itl3:{tl}", f"nuts3:{uk}"))
+    return Place(tl, tl, "statistical-region", "GB", tl[:4], aliases=(uk,), codes=(tl, uk))
 
 
 @cache

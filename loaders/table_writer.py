@@ -47,7 +47,7 @@ from graph import model, taxonomy
 from graph.errors import Problem, RoxError, ValidationFailed
 from graph.ids import slugify
 from loaders import schemes
-from loaders.gazetteer import Gazetteer, Place, parents
+from loaders.gazetteer import Gazetteer, Place, code_key, parents
 from loaders.tables import Table, TableSpec, open_table
 
 KINDS = ("employment", "establishments", "gva", "exports", "imports", "turnover", "value")
@@ -94,6 +94,7 @@ class LoadSummary:
     sectors: int = 0
     nodes_created: int = 0
     unresolved: dict[str, int] = field(default_factory=dict)  # code -> first line
+    attached: dict[str, str] = field(default_factory=dict)  # code the table resolved to -> existing region id
     unmapped: list[str] = field(default_factory=list)  # sector ids with no rox sector
     hierarchy: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -116,6 +117,9 @@ class LoadSummary:
             out.append(f"  skipped {n:,}: {reason}")
         out.append(f"HAS_SECTOR created {self.created:,}, changed {self.updated:,}, unchanged {self.unchanged:,}; "
                    f"{self.regions:,} regions, {self.sectors:,} sector codes, {self.nodes_created:,} new nodes")
+        if self.attached:
+            shown = ", ".join(f"{c} -> {r}" for c, r in sorted(self.attached.items()))
+            out.append(f"attached to existing regions (their codes): {shown}")
         if self.unresolved:
             shown = ", ".join(f"{c} (line {ln})" for c, ln in list(self.unresolved.items())[:20])
             more = f" and {len(self.unresolved) - 20} more" if len(self.unresolved) > 20 else ""
@@ -155,6 +159,8 @@ HAS_SECTOR = (
     "WITH a, b, r, row, k, r.value AS old SET r.value = row[2] "
     "RETURN a.id AS start, b.id AS end, k AS key, old"
 )
+#: Regions already in the store that carry ``codes`` (one read per load, before validation).
+REGION_CODES = "MATCH (r:Region) WHERE r.codes IS NOT NULL RETURN r.id AS id, r.codes AS codes"
 NODE_IDS = "UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id, id(n) AS nid"
 RESTORE = (
     "UNWIND $rows AS row MATCH (a:Region {id: row.start})-[r:HAS_SECTOR {key: row.key}]->(b:Sector {id: row.end}) "
@@ -169,7 +175,7 @@ def statements() -> dict[str, str]:
     out = {f"table:node:{lb}": _merge_nodes(lb) for lb in ("Source", "Sector", "Region")}
     out.update({f"table:rel:{r}": _merge_rels(r) for r in ("SUBSECTOR_OF", "PART_OF")})
     out.update({"table:has_sector": HAS_SECTOR, "table:restore": RESTORE, "table:delete_rels": DELETE_RELS,
-                "table:delete_nodes": DELETE_NODES})
+                "table:delete_nodes": DELETE_NODES, "table:region_codes": REGION_CODES})
     out.update({f"table:node_ids:{lb}": NODE_IDS.format(label=lb) for lb in ("Region", "Sector")})
     out.update({"table:create_has_sector": CREATE_HAS_SECTOR, "table:any_with_prefix": ANY_WITH_PREFIX})
     return out
@@ -231,8 +237,9 @@ def source_id(path: Path) -> str:
 class _Validated:
     """What pass 1 learned: caches for pass 2, the nodes to write, the rows to skip."""
 
-    def __init__(self):
-        self.regions: dict[str, Place] = {}
+    def __init__(self, claims: "Claims | None" = None):
+        self.claims = claims or Claims()
+        self.regions: dict[str, Place] = {}  # region id written to -> the place the table named
         self.region_by_text: dict[tuple[str, str | None], str] = {}
         self.codes: dict[str, schemes.Code] = {}  # raw text -> Code
         self.code_ids: dict[str, int] = {}  # code id -> index
@@ -297,6 +304,62 @@ class _Spool:
         self._fh.close()
 
 
+class Claims:
+    """Regions in the store that carry ``codes``, to attach a table's places to them.
+
+    A place (``TLG3``, codes ``TLG3``/``UKG3``) is *attached* to the one existing region
+    other than itself whose ``codes`` hold its id or one of its codes: ``GB-ENG-west-midlands``
+    with ``codes: [TLG3, UKG3]``. Its facts go there and nothing new is written for it.
+
+    Order matters: if the store already has a region with the place's own id (``TLG3``, made
+    by a table loaded *before* the entity file that claims the code), the load keeps writing
+    to it, so a reload changes nothing and no fact is counted twice, and warns that the two
+    are one area. Loading entity files first, then tables, gives one region.
+    """
+
+    def __init__(self, rows: list[dict] | None = None, warnings: list[str] | None = None):
+        self.by_code: dict[str, set[str]] = {}
+        self.ids: set[str] = set()
+        for row in rows or ():
+            codes = row.get("codes") or []
+            if isinstance(codes, str):
+                codes = [codes]
+            self.ids.add(row["id"])
+            for c in codes:
+                self.by_code.setdefault(code_key(c), set()).add(row["id"])
+        self.warnings = warnings if warnings is not None else []
+        self.attached: dict[str, str] = {}  # place id -> existing region id (only those that differ)
+        self._seen: dict[str, str] = {}
+
+    @classmethod
+    def read(cls, store, warnings: list[str] | None = None) -> "Claims":
+        return cls(store.run(REGION_CODES, {}), warnings)
+
+    def attach(self, place: Place) -> str:
+        """The id to write ``place`` as: an existing region claiming its codes, else its own."""
+        hit = self._seen.get(place.id)
+        if hit is not None:
+            return hit
+        hit = place.id
+        found = sorted({rid for k in place.keys() for rid in self.by_code.get(k, ()) if rid != place.id})
+        if found and place.id in self.ids:
+            # made by a table loaded before an entity file claimed the code: keep writing to it (a reload
+            # changes nothing, no fact is counted twice) and say how to have one region
+            self.warnings.append(
+                f"{place.id} and {', '.join(found)} are the same area ({', '.join(found)} has the code "
+                f"{place.id}) but two regions in the store: {place.id} was made by a table loaded before the "
+                f"entity file. Its facts stay on {place.id}. For one region, load entity files first, then "
+                f"tables (see docs/load-table.md)")
+        elif len(found) == 1:
+            hit = found[0]
+            self.attached[place.id] = hit
+        elif len(found) > 1:
+            self.warnings.append(f"{place.id}: several regions in the store claim its codes ({', '.join(found)}); "
+                                 f"kept as {place.id}. Give the code to one region only")
+        self._seen[place.id] = hit
+        return hit
+
+
 def _pack(r: int, c: int, y: int | None) -> int:
     return (r << 40) | (c << 16) | (y or 0)
 
@@ -338,7 +401,8 @@ def load_table(store, spec: TableSpec, opts: LoadOptions | None = None, progress
 
     src = source_id(path)
     summary = LoadSummary(file=fname, source=src, notes=table.notes, warnings=table.warnings, unit=unit)
-    v = _validate(table, scheme, kind, opts, gaz, summary, progress)
+    claims = Claims.read(store, summary.warnings)
+    v = _validate(table, scheme, kind, opts, gaz, summary, progress, claims)
     summary.skipped.update(table.skipped)  # rows the table reader left out (a region level not kept)
     summary.rows_read += sum(table.skipped.values())
     _plan_hierarchy(v, opts, summary, fname)
@@ -361,14 +425,15 @@ def load_table(store, spec: TableSpec, opts: LoadOptions | None = None, progress
     finally:
         undo.close()
         v.spool.close()
+    summary.attached = dict(claims.attached)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _validate(table: Table, scheme: str, kind: str, opts: LoadOptions, gaz: Gazetteer, summary: LoadSummary,
-              progress: Progress | None) -> _Validated:
+              progress: Progress | None, claims: Claims | None = None) -> _Validated:
     fname = str(table.spec.path)
-    v = _Validated()
+    v = _Validated(claims)
     problems: list[Problem] = []
     years: dict[str, int | None] = {}
     skipped = summary.skipped
@@ -429,9 +494,9 @@ def _validate(table: Table, scheme: str, kind: str, opts: LoadOptions, gaz: Gaze
                                             f"name (e.g. '{cell.region}, {res.candidates[0].country}') or --country"))
                     continue
                 place = res.place
-                if res.status == "unresolved":
+                rid = v.claims.attach(place)
+                if res.status == "unresolved" and rid == place.id:
                     summary.unresolved.setdefault(cell.region + (f" ({res.note})" if res.note else ""), line)
-                rid = place.id
                 v.region_by_text[rkey] = rid
                 if rid not in v.regions:
                     v.regions[rid] = place
@@ -465,6 +530,9 @@ def _validate(table: Table, scheme: str, kind: str, opts: LoadOptions, gaz: Gaze
         progress("validating", n, table.size or None, table.size or None)
     if problems:
         raise ValidationFailed(problems)
+    if n == 0 and not table.skipped:
+        why = " match --filter " + ", ".join(f"{k}={val}" for k, val in table.spec.filters.items()) if table.spec.filters else ""
+        raise ValidationFailed([Problem(fname, None, "file", f"no data rows{why}; nothing to load")])
     return v
 
 
@@ -538,13 +606,17 @@ def _write_nodes(store, v: _Validated, src: str, path: Path, opts: LoadOptions, 
                                                    for s in taxonomy.sectors() if s.parent], p, opts.batch_size)
     places: dict[str, Place] = {}
     part_of = []
-    for place in v.regions.values():
+    for rid, place in v.regions.items():
+        if rid != place.id:  # attached to a region already in the store: it stays as it is
+            continue
         places.setdefault(place.id, place)
-        chain = parents(place)
         prev = place
-        for par in chain:
+        for par in parents(place):
+            target = v.claims.attach(par)
+            part_of.append({"start": prev.id, "end": target, "source": src})
+            if target != par.id:  # the chain goes on from the existing region, as the store has it
+                break
             places.setdefault(par.id, par)
-            part_of.append({"start": prev.id, "end": par.id, "source": src})
             prev = par
     _batches(store, _merge_nodes("Region"), [{"id": pl.id, "props": pl.props(src)} for pl in places.values()], p, opts.batch_size)
     _batches(store, _merge_rels("PART_OF"), list({(r["start"], r["end"]): r for r in part_of}.values()), p, opts.batch_size)

@@ -462,6 +462,8 @@ def open_table(spec: TableSpec) -> Table:
     suffix = path.suffix.lower()
     notes: list[str] = []
     size = path.stat().st_size
+    if size == 0:
+        raise ValidationFailed([Problem(name, None, "file", "file is empty (0 bytes); nothing to load")])
     if suffix in (".xlsx", ".xlsm"):
         return _open_xlsx(spec, notes, size)
     if suffix in (".xls", ".ods"):
@@ -478,6 +480,8 @@ def open_table(spec: TableSpec) -> Table:
         notes.append(f"encoding {encoding} ({why})")
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
         sample = fh.read(SAMPLE_BYTES)
+    if not sample.lstrip("\ufeff").strip():
+        raise ValidationFailed([Problem(name, None, "file", "file is empty (only blank lines); nothing to load")])
     first = sample.splitlines()[0] if sample else ""
     eurostat = spec.layout == "eurostat" or (spec.layout == "auto" and "\\" in first.split("\t")[0] and "\t" in first)
     if eurostat:
@@ -496,6 +500,8 @@ def open_table(spec: TableSpec) -> Table:
         raise ValidationFailed([Problem(name, None, "file", f"no header row after skipping {skip} rows")])
     header = [h.strip().lstrip("\ufeff") for h in lines[skip]]
     data = lines[skip + 1 :]
+    if len(sample) < SAMPLE_BYTES and not any(any(c.strip() for c in row) for row in data):
+        raise ValidationFailed([Problem(name, skip + 1, "file", "no data rows: only a header line; nothing to load")])
     t = Table(spec, "csv", "long", header, skip + 1, encoding, delimiter, notes=notes, size=size)
     _resolve_layout(t, data)
     return t

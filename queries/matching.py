@@ -35,7 +35,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 import numpy as np
 
-from graph.errors import NotFound, RoxError
+from graph.errors import NotFound, RoxError, UsageError
 from queries import complexity, measures
 from queries.matrix import RegionSectorMatrix
 from queries.registry import run_named
@@ -81,29 +81,54 @@ def flatten(row: Mapping[str, Any]) -> dict[str, Any]:
                 else f"{s['sector']} (density {_fmt(s.get('density'))}, partner RCA {_fmt(s.get('b_rca'))})"
                 for s in v)
         elif k in ("firms", "universities", "agreements", "trade"):
-            out[k] = "; ".join(f"{b['name'] or b['id']} [{b.get('a_place')}~{b.get('b_place')}] ({b.get('source')})" for b in v)
+            out[k] = "; ".join(
+                f"{b['name'] or b['id']} [{b.get('a_place')}~{b.get('b_place')}"
+                f"{': ' + b['sector'] if b.get('sector') else ''}] ({b.get('source')})" for b in v)
         else:
             out[k] = v
     return out
 
 
 # ------------------------------------------------------------------ data
-def select_facts(rows: list[dict[str, Any]], source: str | None = None) -> tuple[list[dict[str, Any]], str, str]:
+def select_facts(rows: list[dict[str, Any]], source: str | None = None,
+                 target: str | None = None) -> tuple[list[dict[str, Any]], str, str]:
     """Pick the facts to build the matrix from; returns (rows, value_mode, data_source).
 
-    ``value_mode`` is ``"values"`` or ``"presence"``; facts used in presence mode
-    get ``value=None``.
+    * ``source`` given: that source's facts; values when they all have one in one unit.
+    * else, when every fact of the ``target`` region carries a value from one source
+      in one unit (a region loaded from one statistical table): that source, values.
+    * else presence of links (values set to None), from the facts without a value and
+      the sources the target's own facts come from, so a big statistical table the
+      target is not part of does not swamp the comparison.
+
+    >>> rows = [{"region": "A", "sector": "s", "value": 5.0, "unit": "jobs", "source": "t"},
+    ...         {"region": "B", "sector": "s", "value": None, "unit": None, "source": "doc"}]
+    >>> select_facts(rows, target="A")[1:]
+    ('values', 't')
+    >>> [r["region"] for r in select_facts(rows, target="B")[0]]
+    ['B']
     """
+    def valued(r):
+        return isinstance(r.get("value"), (int, float))
+
+    if source is None and target is not None:
+        own = [r for r in rows if r["region"] == target]
+        own_sources = {r.get("source") for r in own}
+        if own and all(valued(r) for r in own) and len(own_sources) == 1 and len({r.get("unit") for r in own}) == 1:
+            source = next(iter(own_sources))
+        elif own:
+            rows = [r for r in rows if not valued(r) or r.get("source") in own_sources]
     if source is not None:
         rows = [r for r in rows if r.get("source") == source]
         if not rows:
             raise NotFound(f"no region-sector facts from source {source!r}")
-    valued = [r for r in rows if isinstance(r.get("value"), (int, float))]
-    units = {r.get("unit") for r in valued}
-    if rows and len(valued) == len(rows) and len(units) <= 1:
-        return rows, "values", source or ",".join(sorted({r["source"] for r in rows}))
+        if all(valued(r) for r in rows) and len({r.get("unit") for r in rows}) <= 1:
+            return rows, "values", source
+        return [{**r, "value": None} for r in rows], "presence", source
+    if rows and all(valued(r) for r in rows) and len({r.get("unit") for r in rows}) <= 1:
+        return rows, "values", ",".join(sorted({r["source"] for r in rows}))
     used = [{**r, "value": None} for r in rows]
-    return used, "presence", source or "all facts (links)"
+    return used, "presence", "links" + (f" (facts without values and the sources of {target}'s facts)" if target else "")
 
 
 LEVELS = ("fine", "taxonomy")
@@ -127,7 +152,7 @@ def taxonomy_parent(store) -> dict[str, str]:
 
 
 def load_matrix(store, *, year: int | None = None, source: str | None = None,
-                level: str = "fine") -> tuple[RegionSectorMatrix, str, str]:
+                level: str = "fine", target: str | None = None) -> tuple[RegionSectorMatrix, str, str]:
     """The region x sector matrix from the store, with how it was chosen.
 
     ``level="taxonomy"`` rolls fine statistical codes up into their rox sector
@@ -136,7 +161,7 @@ def load_matrix(store, *, year: int | None = None, source: str | None = None,
     """
     if level not in LEVELS:
         raise RoxError(f"unknown level {level!r}; levels: {', '.join(LEVELS)}")
-    facts, mode, data_source = select_facts(run_named(store, "region-sector-matrix"), source)
+    facts, mode, data_source = select_facts(run_named(store, "region-sector-matrix"), source, target)
     if level == "taxonomy":
         up = taxonomy_parent(store)
         facts = [{**r, "sector": up[r["sector"]]} for r in facts if r["sector"] in up]
@@ -227,15 +252,15 @@ def parse_weights(text: str | Mapping[str, float] | None) -> dict[str, float]:
     for k, v in items:
         k = k.strip()
         if k not in COMPONENTS:
-            raise RoxError(f"unknown blend component {k!r}; components: {', '.join(COMPONENTS)}")
+            raise UsageError(f"unknown blend component {k!r}; components: {', '.join(COMPONENTS)}")
         try:
             weights[k] = float(v)
         except ValueError:
-            raise RoxError(f"blend weight for {k!r} must be a number, got {v!r}") from None
+            raise UsageError(f"blend weight for {k!r} must be a number, got {v!r}") from None
         if weights[k] < 0:
-            raise RoxError(f"blend weight for {k!r} must be >= 0")
+            raise UsageError(f"blend weight for {k!r} must be >= 0")
     if sum(weights.values()) <= 0:
-        raise RoxError("blend weights must not all be zero")
+        raise UsageError("blend weights must not all be zero")
     return weights
 
 
@@ -257,14 +282,17 @@ def match(
     min_sectors: int = 1,
     weights: str | Mapping[str, float] | None = None,
     level: str = "fine",
+    include_related: bool = False,
     explain: bool = True,
 ) -> MatchResult:
     """Rank partner regions for ``region`` (an id) by ``measure``; see the module doc."""
     if measure not in measure_names():
-        raise RoxError(f"unknown measure {measure!r}; measures: {', '.join(measure_names())}")
+        raise UsageError(f"unknown measure {measure!r}; measures: {', '.join(measure_names())}")
     if top < 1:
-        raise RoxError("--top must be at least 1")
-    matrix, mode, data_source = load_matrix(store, year=year, source=source, level=level)
+        raise UsageError("--top must be at least 1")
+    if weights is not None and measure != "blend":
+        raise UsageError(f"--weights apply to --measure blend only (measure is {measure!r})")
+    matrix, mode, data_source = load_matrix(store, year=year, source=source, level=level, target=region)
     meta = {r["id"]: r for r in run_named(store, "regions")}
     if region not in meta:
         raise NotFound(f"no region with id {region!r}")
@@ -277,10 +305,11 @@ def match(
     wanted_kinds = set(kinds) if kinds else None
     target_country = meta[region].get("country")
     n_sectors = np.asarray(presence.sum(axis=1)).ravel()
+    related = set() if include_related else hierarchy_of(region, meta)
     keep = []
     for j, rid in enumerate(matrix.regions):
         m = meta.get(rid, {})
-        if j == i or n_sectors[j] < min_sectors:
+        if j == i or n_sectors[j] < min_sectors or rid in related:
             continue
         if exclude_same_country and target_country and m.get("country") == target_country:
             continue
@@ -299,6 +328,9 @@ def match(
     weights_used = None
     comps: dict[str, np.ndarray] = {}
     links_only = _presence_matrix(matrix, mode, threshold, strict)
+    needs_compl = explain or measure in EXTRA_MEASURES
+    compl_list = complexity.complementarity(_compl_matrix(matrix, mode), i, top=5, threshold=threshold,
+                                            strict=strict) if needs_compl else []
     if measure in SET_MEASURES:
         scores = measures.score_all(measure, links_only, i)[keep_arr]
     elif measure == "ppr":
@@ -306,7 +338,9 @@ def match(
     elif measure in measures.MEASURES:  # value measures: Balassa on values (on the 0/1 links in presence mode)
         scores = measures.score_all(measure, matrix, i, threshold=threshold)[keep_arr]
     else:
-        compl = _complementarity_scores(_compl_matrix(matrix, mode), i, threshold, strict)
+        compl = np.zeros(len(matrix.regions))
+        for d in compl_list:
+            compl[d["index"]] = d["score"]
         if measure == "complementarity":
             scores = compl[keep_arr]
         else:
@@ -321,8 +355,7 @@ def match(
     order = sorted(range(len(ids)), key=lambda k: (-scores[k], ids[k]))[:top]
 
     rca = _rca(matrix, mode)
-    compl_detail = {d["partner"]: d for d in complexity.complementarity(_compl_matrix(matrix, mode), i, top=5,
-                                                                        threshold=threshold, strict=strict)} if explain else {}
+    compl_detail = {d["partner"]: d for d in compl_list} if explain else {}
     names = {r["id"]: r["name"] for r in run_named(store, "sectors")}
     rows = []
     for rank, k in enumerate(order, start=1):
@@ -346,13 +379,42 @@ def match(
         "value_mode": mode, "data_source": data_source, "exclude_same_country": exclude_same_country,
         "countries": sorted(wanted_countries) if wanted_countries else None, "kinds": sorted(wanted_kinds) if wanted_kinds else None,
         "min_population": min_population, "max_population": max_population, "min_sectors": min_sectors,
-        "weights": weights_used, "candidates": len(ids), "tie_break": "score descending, then region id ascending",
+        "weights": weights_used, "include_related": include_related, "candidates": len(ids), "tie_break": "score descending, then region id ascending",
         "rox_version": __version__,
     }
     notes = []
     if mode == "presence" and source is None:
         notes.append("values ignored: facts mix units or lack values; give --source to match on one table's values")
     return MatchResult(rows, params, notes)
+
+
+def hierarchy_of(region: str, meta: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """The regions containing ``region`` and the regions inside it (``PART_OF`` chains).
+
+    A region's own county, country or districts are not partners abroad, so
+    :func:`match` leaves them out unless ``include_related`` is set.
+
+    >>> meta = {"GB": {}, "GB-ENG": {"part_of": "GB"}, "GB-DER": {"part_of": "GB-ENG"}, "CN": {}}
+    >>> sorted(hierarchy_of("GB-ENG", meta))
+    ['GB', 'GB-DER']
+    """
+    parent = {rid: m.get("part_of") for rid, m in meta.items()}
+    up, cur, seen = set(), parent.get(region), {region}
+    while cur and cur not in seen:
+        up.add(cur)
+        seen.add(cur)
+        cur = parent.get(cur)
+    children: dict[str, list[str]] = defaultdict(list)
+    for rid, p in parent.items():
+        if p:
+            children[p].append(rid)
+    down, stack = set(), list(children.get(region, []))
+    while stack:
+        rid = stack.pop()
+        if rid not in down and rid != region:
+            down.add(rid)
+            stack.extend(children.get(rid, []))
+    return up | down
 
 
 SET_MEASURES = ("jaccard", "overlap", "cosine", "atlas-proximity", "adamic-adar")
@@ -369,13 +431,6 @@ def _presence_matrix(matrix: RegionSectorMatrix, mode: str, threshold: float, st
     """The presence pattern as a presence-only matrix (so set measures use the given rule)."""
     M = matrix.presence(threshold, strict) if mode == "values" else matrix.values
     return RegionSectorMatrix(list(matrix.regions), list(matrix.sectors), M, has_values=False)
-
-
-def _complementarity_scores(matrix, i, threshold, strict) -> np.ndarray:
-    scores = np.zeros(len(matrix.regions))
-    for d in complexity.complementarity(matrix, i, top=0, threshold=threshold, strict=strict):
-        scores[d["index"]] = d["score"]
-    return scores
 
 
 def explanation(store, matrix, presence, rca, i, j, names, compl) -> dict[str, Any]:
@@ -400,14 +455,16 @@ def explanation(store, matrix, presence, rca, i, j, names, compl) -> dict[str, A
 
 
 def compare(store, a: str, b: str, *, year: int | None = None, source: str | None = None,
-            threshold: float = 1.0, level: str = "fine") -> dict[str, Any]:
+            threshold: float = 1.0, strict: bool = False, level: str = "fine") -> dict[str, Any]:
     """Side-by-side profiles of two regions, their shared and complementary sectors and bridges."""
-    matrix, mode, data_source = load_matrix(store, year=year, source=source, level=level)
+    if a == b:
+        raise UsageError(f"compare needs two different regions, got {a!r} twice")
+    matrix, mode, data_source = load_matrix(store, year=year, source=source, level=level, target=a)
     for r in (a, b):
         if r not in matrix._index:
             raise RoxError(f"region {r!r} has no sector facts; nothing to compare")
     i, j = matrix.index_of(a), matrix.index_of(b)
-    presence = _presence_matrix(matrix, mode, threshold, False).values
+    presence = _presence_matrix(matrix, mode, threshold, strict).values
     rca = _rca(matrix, mode)
     names = {r["id"]: r["name"] for r in run_named(store, "sectors")}
     va, vb = matrix.values.getrow(i).toarray().ravel(), matrix.values.getrow(j).toarray().ravel()
@@ -424,10 +481,10 @@ def compare(store, a: str, b: str, *, year: int | None = None, source: str | Non
             "a_present": bool(pa[s]), "b_present": bool(pb[s]),
         })
     cm = _compl_matrix(matrix, mode)
-    compl_ab = {d["partner"]: d for d in complexity.complementarity(cm, i, top=5, threshold=threshold)}.get(b)
+    compl_ab = {d["partner"]: d for d in complexity.complementarity(cm, i, top=5, threshold=threshold, strict=strict)}.get(b)
     expl = explanation(store, matrix, presence, rca, i, j, names, compl_ab)
-    compl_ba = {d["partner"]: d for d in complexity.complementarity(cm, j, top=5, threshold=threshold)}.get(a)
-    links_only = _presence_matrix(matrix, mode, threshold, False)
+    compl_ba = {d["partner"]: d for d in complexity.complementarity(cm, j, top=5, threshold=threshold, strict=strict)}.get(a)
+    links_only = _presence_matrix(matrix, mode, threshold, strict)
     scores = {m: _safe(measures.score_all(m, links_only, i)[j]) for m in ("jaccard", "overlap", "cosine", "atlas-proximity")}
     return {
         "a": a, "b": b, "value_mode": mode, "data_source": data_source, "profiles": profiles,

@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from graph.errors import NotFound, RoxError
+from graph.errors import NotFound, RoxError, UsageError
 
 QUERY_DIR = Path(__file__).with_name("cypher")
 ENGINES = ("falkordb", "neo4j")
@@ -110,10 +110,10 @@ def get(name: str) -> NamedQuery:
     return queries[name]
 
 
-def run_named(store, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Run a named query on ``store`` after checking its parameters."""
+def check_params(name: str, params: Mapping[str, Any]) -> NamedQuery:
+    """The named query, after checking that ``params`` are exactly the ones it takes
+    (:class:`UsageError` naming the missing and unknown ones otherwise)."""
     q = get(name)
-    params = dict(params or {})
     missing = [p for p in q.params if p not in params]
     unknown = [p for p in params if p not in q.params]
     if missing or unknown:
@@ -122,7 +122,14 @@ def run_named(store, name: str, params: Mapping[str, Any] | None = None) -> list
             bits.append(f"missing parameter(s) {', '.join(missing)}")
         if unknown:
             bits.append(f"unknown parameter(s) {', '.join(unknown)}")
-        raise RoxError(f"query {name!r}: {'; '.join(bits)} (takes: {', '.join(q.param_docs) or 'none'})")
+        raise UsageError(f"query {name!r}: {'; '.join(bits)} (takes: {', '.join(q.param_docs) or 'none'})")
+    return q
+
+
+def run_named(store, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run a named query on ``store`` after checking its parameters."""
+    params = dict(params or {})
+    q = check_params(name, params)
     return store.run(q.text(store.engine), params, write=q.mode == "write")
 
 

@@ -5,7 +5,7 @@ Example:
     >>> rx = Rox.open(db="/tmp/rox-api-doctest/rox.db")           # doctest: +SKIP
     >>> rx.load_demo()                                             # doctest: +SKIP
     >>> [r["id"] for r in rx.query("shared-sectors", a="GB-DER", b="CN-AH")]  # doctest: +SKIP
-    ['aerospace', 'automotive', 'higher-education', 'manufacturing', 'rail']
+    ['aerospace', 'automotive', 'manufacturing', 'rail']
 """
 
 from __future__ import annotations

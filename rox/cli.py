@@ -1,7 +1,8 @@
 """The ``rox`` command: a thin shell over :class:`rox.api.Rox`.
 
-Exit codes: 0 ok, 1 data or runtime error (a :class:`graph.errors.RoxError`),
-2 usage error (argparse). Errors print one clear message on stderr, no traceback.
+Exit codes: 0 ok, 1 data or runtime error (a :class:`graph.errors.RoxError`, or a
+file that cannot be written), 2 usage error (argparse's, or :class:`graph.errors.UsageError`).
+Errors print one clear message on stderr, no traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from graph.errors import RoxError
+from graph.errors import RoxError, UsageError
 from rox import __version__
 from rox.output import FORMATS, render
 
@@ -53,6 +54,29 @@ def parse_param(text: str) -> tuple[str, Any]:
     return key, value
 
 
+def positive(kind):
+    """An argparse type: a number of ``kind`` greater than zero (else a usage error).
+
+    >>> positive(int)("3")
+    3
+    >>> positive(int)("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be greater than 0, got '0'
+    """
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
+        return value
+
+    convert.__name__ = kind.__name__
+    return convert
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rox", description="rox, the Region Overlap eXplorer: partner regions by industry overlap.")
     p.add_argument("--version", action="version", version=f"rox {__version__}")
@@ -77,8 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("cypher", help="run read-only Cypher (writes are refused)")
     s.add_argument("text")
     s.add_argument("--param", action="append", type=parse_param, default=[], metavar="K=V")
-    s.add_argument("--limit", type=int, default=1000, help="row cap (default 1000)")
-    s.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
+    s.add_argument("--limit", type=positive(int), default=1000, help="row cap (default 1000)")
+    s.add_argument("--timeout", type=positive(float), default=10.0, help="seconds (default 10)")
     fmt(s)
 
     s = sub.add_parser("stats", help="count nodes by label and relationships by type")
@@ -139,7 +163,8 @@ def _load(args) -> int:
 def _report(report) -> None:
     parts = [f"{n} {label}" for label, n in report.nodes.items()]
     rels = [f"{n} {rel}" for rel, n in report.relationships.items()]
-    print(f"loaded nodes: {', '.join(parts) or 'none'}; relationships: {', '.join(rels) or 'none'}")
+    # Counts of rows merged (MERGE on ids): the same on every run; a reload changes nothing.
+    print(f"merged nodes: {', '.join(parts) or 'none'}; relationships: {', '.join(rels) or 'none'}")
 
 
 @command("query")
@@ -151,7 +176,7 @@ def _query(args) -> int:
                 for q in sorted(registry.load_all().values(), key=lambda q: q.name)]
         emit(rows, args.format)
         return 0
-    registry.get(args.name)  # fail fast on an unknown name, before opening the store
+    registry.check_params(args.name, dict(args.param))  # usage errors before opening the store
     with _open(args) as rx:
         rows = rx.query(args.name, **dict(args.param))
     emit(rows, args.format)
@@ -206,8 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"rox: error: {exc}", file=sys.stderr)
+        return 2
     except RoxError as exc:
         print(f"rox: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. --out in a folder that does not exist
+        print(f"rox: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
     except ValueError as exc:  # e.g. --db and --neo4j via API misuse
         print(f"rox: error: {exc}", file=sys.stderr)

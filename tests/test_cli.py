@@ -13,7 +13,7 @@ from support import rox
 def test_demo_then_shared_sectors_json(tmp_path):
     db = tmp_path / "rox.db"
     out = rox("demo", db=db)
-    assert out.stdout.startswith("loaded nodes:")
+    assert out.stdout.startswith("merged nodes: ")
     rows = json.loads(rox("query", "shared-sectors", "--param", "a=GB-DER", "--param", "b=CN-AH", "--format", "json", db=db).stdout)
     assert {"rail", "automotive", "aerospace"} <= {r["id"] for r in rows}
     again = rox("demo", db=db).stdout
@@ -59,10 +59,31 @@ def test_exit_codes_and_messages(demo_db):
     usage = rox("query", "shared-sectors", "--param", "novalue", db=demo_db, check=False)
     assert usage.returncode == 2 and "--param takes KEY=VALUE" in usage.stderr
     missing = rox("query", "shared-sectors", "--param", "a=GB-DER", db=demo_db, check=False)
-    assert missing.returncode == 1
+    assert missing.returncode == 2
     assert missing.stderr.strip() == ("rox: error: query 'shared-sectors': missing parameter(s) b "
                                       "(takes: a (region id), b (region id))")
     assert rox(db=demo_db, check=False).returncode == 2
+    for args in (["cypher", "RETURN 1", "--limit", "0"], ["cypher", "RETURN 1", "--timeout", "-1"],
+                 ["match", "GB-DER", "--top", "0"]):
+        out = rox(*args, db=demo_db, check=False)
+        assert out.returncode == 2 and "must be greater than 0" in out.stderr, args
+    weights = rox("match", "GB-DER", "--weights", "overlap=1", db=demo_db, check=False)
+    assert weights.returncode == 2
+    assert weights.stderr.strip() == "rox: error: --weights apply to --measure blend only (measure is 'jaccard')"
+
+
+def test_usage_error_does_not_create_a_database(tmp_path):
+    db = tmp_path / "never.db"
+    out = rox("query", "shared-sectors", "--param", "a=GB-DER", db=db, check=False)
+    assert out.returncode == 2
+    assert not db.exists() and not list(tmp_path.iterdir())
+
+
+def test_unwritable_out_file_is_a_clean_error(demo_db, tmp_path):
+    target = tmp_path / "no-such-dir" / "x.csv"
+    out = rox("match", "Derby", "--format", "csv", "--out", target, db=demo_db, check=False)
+    assert out.returncode == 1
+    assert out.stderr.strip() == f"rox: error: No such file or directory: {target}"
 
 
 def test_load_bad_file_exit_1_lists_problems(tmp_path):

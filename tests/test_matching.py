@@ -70,10 +70,12 @@ def test_filters(store):
     assert "GB" not in {r["country"] for r in no_gb}
     provinces = match(store, DERBY, top=50, kinds=["province"], explain=False).rows
     assert {r["kind"] for r in provinces} == {"province"}
+    population = {r["id"]: r["population"] for r in store.run("MATCH (r:Region) RETURN r.id AS id, r.population AS population")}
     big = match(store, DERBY, top=50, min_population=50_000_000, explain=False).rows
-    assert big and all(r["region"] in {"CN-GD", "IN-MH", "CN-AH", "GB", "GB-ENG", "CN", "IN", "DE-BY", "IN-TN", "IN-KA",
-                                         "CN-HN", "DE", "FR", "US", "PK"} or r["kind"] in ("country", "state", "province", "nation")
-                       for r in big)
+    assert big and all(population[r["region"]] >= 50_000_000 for r in big)
+    small = match(store, DERBY, top=50, max_population=1_000_000, explain=False).rows
+    assert small and all(population[r["region"]] is not None and population[r["region"]] <= 1_000_000 for r in small)
+    assert not {r["region"] for r in big} & {r["region"] for r in small}
     few = match(store, DERBY, top=50, min_sectors=6, explain=False)
     assert few.params["candidates"] < match(store, DERBY, top=50, explain=False).params["candidates"]
 
@@ -84,6 +86,24 @@ def test_complementarity_explains_missing_sectors(store):
     for r in res.rows:
         assert r["complementary_sectors"]
         assert not ({c["sector"] for c in r["complementary_sectors"]} & derby_sectors)
+
+
+def test_regions_containing_or_inside_the_target_are_left_out(store):
+    ranked = {r["region"] for r in match(store, DERBY, top=60, explain=False).rows}
+    assert not ranked & {"GB-ENG-midlands", "GB-ENG", "GB"}  # Derby's own region, nation, country
+    related = {r["region"] for r in match(store, DERBY, top=60, include_related=True, explain=False).rows}
+    assert "GB-ENG-midlands" in related
+    inside = {r["region"] for r in match(store, "GB-ENG-west-midlands", top=60, explain=False).rows}
+    assert "GB-BIR" not in inside and "GB-COV" not in inside  # inside the West Midlands
+
+
+def test_usage_errors(store):
+    from graph.errors import UsageError
+
+    with pytest.raises(UsageError, match="--weights apply to --measure blend only"):
+        match(store, DERBY, measure="jaccard", weights="overlap=1")
+    with pytest.raises(UsageError, match="compare needs two different regions"):
+        compare(store, DERBY, DERBY)
 
 
 def test_unknown_measure_and_region(store):

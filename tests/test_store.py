@@ -80,6 +80,25 @@ def test_read_only_row_cap(empty_store):
     assert res.columns == ["id"]
 
 
+@pytest.mark.parametrize("text", [
+    "MATCH (r:Region) RETURN r.name AS name, r.id AS id ORDER BY id // a trailing comment",
+    "MATCH (r:Region) RETURN r.name AS name, r.id AS id ORDER BY id;",
+])
+def test_read_only_keeps_column_order_and_cap(empty_store, text):
+    _add_regions(empty_store, [{"id": f"R{i:03d}", "props": {"name": f"r{i}"}} for i in range(25)])
+    res = empty_store.read_only(text, row_cap=2)
+    assert res.columns == ["name", "id"]
+    assert res.rows == [{"name": "r0", "id": "R000"}, {"name": "r1", "id": "R001"}]
+    assert res.truncated is True
+
+
+def test_read_only_cap_applies_to_a_large_cartesian_product(empty_store):
+    _add_regions(empty_store, [{"id": f"R{i:03d}", "props": {"name": f"r{i}"}} for i in range(300)])
+    res = empty_store.read_only("MATCH (a:Region), (b:Region) RETURN a, b", row_cap=5, timeout_s=5)
+    assert len(res.rows) == 5 and res.truncated
+    assert res.rows[0]["a"]["_labels"] == ["Region"]
+
+
 def test_query_error_is_translated(empty_store):
     with pytest.raises(QueryError):
         empty_store.run("MATCH (n RETURN n")
