@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import ValidationFailed
+from graph.errors import AmbiguousName, ValidationFailed
 from graph.store import open_store
 from loaders.gazetteer import Place, code_key
 from loaders.table_writer import Claims, LoadOptions, load_table, source_id
 from loaders.tables import TableSpec, open_table
-from rox.api import AmbiguousName, Rox
+from rox.api import Rox
 
 from support import SHARED, rox  # noqa: E402
 

@@ -127,6 +127,15 @@ def app_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_counts(app_db) -> dict[str, int]:
+    """Node counts by label in the app's database, read through rox's own API."""
+    from rox.api import Rox
+
+    with Rox.open(db=str(app_db)) as rx:
+        return {r["name"]: r["count"] for r in rx.stats() if r["kind"] == "node"}
+
+
+@pytest.fixture(scope="session")
 def app_url(chromium_path, app_db, tmp_path_factory):
     """Base URL of ``streamlit run app.py`` serving the demo data."""
     port = free_port()

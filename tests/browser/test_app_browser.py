@@ -38,12 +38,15 @@ def textarea(page, label: str):
     return page.get_by_test_id("stTextArea").filter(has=page.get_by_text(label, exact=True)).locator("textarea")
 
 
-def test_overview(page, ui):
+def test_overview(page, ui, demo_counts):
     page.goto(page.rox_url)
     page.get_by_text("Nodes by label").wait_for()
     ui.wait_idle(page)
+    regions = page.get_by_test_id("stMetric").filter(has=page.get_by_text("Regions", exact=True))
+    assert regions.get_by_test_id("stMetricValue").inner_text() == f"{demo_counts['Region']:,}"
     page.get_by_text("Regions on the map").wait_for()
     page.locator("[data-testid='stVegaLiteChart'], .vega-embed").first.wait_for()
+    assert page.get_by_text(f"of {demo_counts['Region']} regions have coordinates").count() == 1
     ui.screenshot(page, "01-overview")
 
 
@@ -221,6 +224,8 @@ def test_load_page_shows_every_problem(page, ui, tmp_path):
     page.locator("input[type=file]").first.set_input_files(str(bad))
     page.get_by_text("problem(s) found").wait_for()
     ui.wait_idle(page)
+    # line 2: kind 'planet', source src-x missing; line 3: name missing, source src-x missing
+    assert page.get_by_text("4 problem(s) found; nothing will be written until they are fixed.").count() == 1
     ui.screenshot(page, "09-load-data")
 
 
@@ -237,6 +242,7 @@ def test_load_page_loads_a_statistical_table(page, ui, tmp_path):
     ui.wait_idle(page)
     page.get_by_role("button", name="Load this table").click()
     page.get_by_text("rows read 4; loaded 4; skipped 0").wait_for(timeout=60_000)
+    assert page.get_by_text("HAS_SECTOR created 4, changed 0, unchanged 0").count() == 1
     ui.screenshot(page, "10-load-table")
 
 
