@@ -45,7 +45,8 @@ DEFAULT_WEIGHTS = {"overlap": 0.5, "complementarity": 0.2, "links": 0.15, "agree
 EXTRA_MEASURES = {
     "complementarity": "how strongly the partner holds the sectors the region lacks but is close to "
                        "(Hidalgo et al. 2007 proximity; relatedness density)",
-    "blend": "weighted mean of components " + ", ".join(COMPONENTS) + " (each reported)",
+    "blend": "weighted mean of components " + ", ".join(COMPONENTS) + " (each reported; links: firms in both "
+             "places 1, via a containing place 0.5, research links 0.5; scaled by the best candidate)",
 }
 
 
@@ -216,13 +217,47 @@ def _bridges(store, a: str, b: str) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def link_strength(bridges: Mapping[str, list[dict[str, Any]]], local_a: set[str], local_b: set[str]) -> float:
+    """The ``links`` evidence between two regions: each firm counts 1 when it is
+    present in both regions themselves (or places inside them), 0.5 when one side
+    is only a place containing the region (a firm "in China"); each university
+    linking them through research counts 0.5.
+
+    >>> b = {"firms": [{"id": "f", "a_place": "A", "b_place": "B"}, {"id": "g", "a_place": "A", "b_place": "CN"}],
+    ...      "universities": [{"id": "u"}, {"id": "u"}]}
+    >>> link_strength(b, {"A"}, {"B"})
+    2.0
+    """
+    firms: dict[str, float] = {}
+    for f in bridges["firms"]:
+        w = 1.0 if f["a_place"] in local_a and f["b_place"] in local_b else 0.5
+        firms[f["id"]] = max(firms.get(f["id"], 0.0), w)
+    return sum(firms.values()) + 0.5 * len({u["id"] for u in bridges["universities"]})
+
+
+def _local(region: str, meta: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """The region and the places inside it."""
+    inside = {r for r in hierarchy_of(region, meta)
+              if region in _ancestors(r, meta)}
+    return inside | {region}
+
+
+def _ancestors(region: str, meta: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    out, cur = set(), (meta.get(region) or {}).get("part_of")
+    while cur and cur not in out:
+        out.add(cur)
+        cur = (meta.get(cur) or {}).get("part_of")
+    return out
+
+
 def _components(store, target: str, candidates: Sequence[str], overlap: np.ndarray,
-                compl: np.ndarray) -> dict[str, np.ndarray]:
+                compl: np.ndarray, meta: Mapping[str, Mapping[str, Any]]) -> dict[str, np.ndarray]:
     """Blend components in [0, 1] for each candidate."""
     links, agreements, trade = [], [], []
+    local_target = _local(target, meta)
     for c in candidates:
         b = _bridges(store, target, c)
-        links.append(len({x["id"] for x in b["firms"]}) + len({x["id"] for x in b["universities"]}))
+        links.append(link_strength(b, local_target, _local(c, meta)))
         agreements.append(1.0 if b["agreements"] else 0.0)
         trade.append(1.0 if b["trade"] else 0.0)
     links_arr = np.asarray(links, dtype=float)
@@ -347,7 +382,7 @@ def match(
             weights_used = parse_weights(weights)
             overlap = measures.score_all("jaccard", links_only, i)[keep_arr]
             cand_ids = [matrix.regions[j] for j in keep_arr]
-            comps = _components(store, region, cand_ids, np.nan_to_num(overlap), compl[keep_arr])
+            comps = _components(store, region, cand_ids, np.nan_to_num(overlap), compl[keep_arr], meta)
             total = sum(weights_used.values())
             scores = sum(weights_used[c] * comps[c] for c in COMPONENTS) / total
     scores = np.nan_to_num(np.asarray(scores, dtype=float))
