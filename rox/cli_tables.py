@@ -4,6 +4,9 @@ Registered through :func:`rox.cli.extension`. Progress (rows/s) goes to stderr, 
 summary to stdout. Bad input exits 1 and lists every problem with its line; nothing
 is written then.
 
+Load entity files (``rox demo``, ``rox load``) before tables: a table row whose region code
+an existing region lists in its ``codes`` goes to that region (see docs/load-table.md).
+
 Examples (the real files in ``../shared/data``; see docs/load-table.md)::
 
     rox load-table itl2_bres_employment_sic2digit_2015_2021.csv --sector-scheme sic2007
