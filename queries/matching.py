@@ -98,9 +98,11 @@ def select_facts(rows: list[dict[str, Any]], source: str | None = None,
     * ``source`` given: that source's facts; values when they all have one in one unit.
     * else, when every fact of the ``target`` region carries a value from one source
       in one unit (a region loaded from one statistical table): that source, values.
-    * else presence of links (values set to None), from the facts without a value and
-      the sources the target's own facts come from, so a big statistical table the
-      target is not part of does not swamp the comparison.
+    * else presence of links (values set to None), from the facts that are not
+      statistical measurements (no ``kind``, as in entity files: table loads set
+      ``kind`` = employment, gva, exports...) and come without a value or from a
+      source the target's own facts cite, so a statistical table does not swamp a
+      comparison of places described by documents.
 
     >>> rows = [{"region": "A", "sector": "s", "value": 5.0, "unit": "jobs", "source": "t"},
     ...         {"region": "B", "sector": "s", "value": None, "unit": None, "source": "doc"}]
@@ -118,7 +120,7 @@ def select_facts(rows: list[dict[str, Any]], source: str | None = None,
         if own and all(valued(r) for r in own) and len(own_sources) == 1 and len({r.get("unit") for r in own}) == 1:
             source = next(iter(own_sources))
         elif own:
-            rows = [r for r in rows if not valued(r) or r.get("source") in own_sources]
+            rows = [r for r in rows if not r.get("kind") and (not valued(r) or r.get("source") in own_sources)]
     if source is not None:
         rows = [r for r in rows if r.get("source") == source]
         if not rows:

@@ -68,3 +68,24 @@ def test_taxonomy_level_rolls_codes_up(bres_db):
                           db=bres_db).stdout)
     sectors = {s["sector"] for r in rows for s in r["shared_sectors"]}
     assert sectors and not any(":" in s for s in sectors)  # rox sectors, not sic2007 codes
+
+
+@pytest.fixture(scope="module")
+def mixed_db(tmp_path_factory):
+    """The demo (documents) and BRES (a statistical table) in one store."""
+    path = shared_path(*BRES)
+    db = tmp_path_factory.mktemp("mixed") / "rox.db"
+    rox("demo", db=db)
+    rox("load-table", path, "--sector-scheme", "sic2007", "--no-progress", db=db)
+    return db
+
+
+def test_documents_and_a_table_in_one_store(mixed_db):
+    wm = json.loads(rox("match", "West Midlands", "--exclude-same-country", "--top", "3", "--format", "json",
+                        db=mixed_db).stdout)
+    assert "IN-MH" in {r["region"] for r in wm}  # the table does not swamp the document facts
+    assert wm[0]["parameters"]["value_mode"] == "presence"
+    tl = json.loads(rox("match", "TLF1", "--year", "2021", "--top", "3", "--format", "json", db=mixed_db).stdout)
+    assert tl[0]["parameters"]["value_mode"] == "values"  # a table region is matched on its table's values
+    assert tl[0]["parameters"]["data_source"].startswith("src-file-itl2-bres-employment")
+    assert all(r["region"].startswith("TL") for r in tl)
