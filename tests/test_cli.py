@@ -157,3 +157,13 @@ def test_compare(demo_db):
     assert {"rail", "automotive", "aerospace"} <= {s["sector"] for s in out["shared"]}
     assert out["scores"]["jaccard"] > 0.5
     assert "firm-rolls-royce" in {b["id"] for b in out["bridges"]["firms"]}
+
+
+@pytest.mark.parametrize("name, region", [("合肥", "CN-AH-hefei"), ("héféi", "CN-AH-hefei"), ("安徽", "CN-AH"),
+                                          ("महाराष्ट्र", "IN-MH"), ("MAHĀRĀṢṬRA", "IN-MH")])
+def test_unicode_names_resolve(demo_db, name, region):
+    rows = json.loads(rox("compare", name, "Derby", "--format", "json", db=demo_db).stdout)
+    assert rows["a"] == region
+    aliases = json.loads(rox("cypher", "MATCH (r:Region {id: $id}) RETURN r.aliases AS aliases", "--param",
+                             f"id={region}", "--format", "json", db=demo_db).stdout)[0]["aliases"]
+    assert any(a.casefold() == name.casefold() for a in aliases)  # stored and read back unchanged
