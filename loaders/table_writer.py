@@ -766,20 +766,21 @@ def rollback(store, lid: str, undo=None) -> str:
         if rows:
             store.run(RESTORE, {"rows": rows}, write=True)
             restored += len(rows)
-    rels = nodes = 0
-    while True:
-        got = store.run(DELETE_RELS, {"lid": lid}, write=True)
-        k = got[0]["n"] if got else 0
-        rels += k
-        if not k:
-            break
-    while True:
-        got = store.run(DELETE_NODES, {"lid": lid}, write=True)
-        k = got[0]["n"] if got else 0
-        nodes += k
-        if not k:
-            break
+    rels = _delete_in_batches(store, DELETE_RELS, lid)
+    nodes = _delete_in_batches(store, DELETE_NODES, lid)
     return f"removed {rels} relationships and {nodes} nodes it had created and restored {restored} changed values"
+
+
+def _delete_in_batches(store, statement: str, lid: str) -> int:
+    """Run a ``... LIMIT n DETACH DELETE ... RETURN count(...) AS n`` statement until it
+    deletes nothing; returns how many it deleted."""
+    total = 0
+    while True:
+        got = store.run(statement, {"lid": lid}, write=True)
+        k = got[0]["n"] if got else 0
+        total += k
+        if not k:
+            return total
 
 
 def env_batch() -> int:
