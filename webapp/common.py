@@ -207,6 +207,14 @@ def download_buttons(rows: list[dict[str, Any]], stem: str, *, meta: Mapping[str
                        mime="application/json", key=f"{key}-json", icon=":material/download:", on_click="ignore")
 
 
+def table_or_note(rows: list[dict[str, Any]], *, key: str, note: str = "none", **kw) -> None:
+    """:func:`table` of ``rows``, or a short caption when there are none."""
+    if rows:
+        table(rows, key=key, **kw)
+    else:
+        st.caption(note)
+
+
 def table(rows: list[dict[str, Any]], *, key: str | None = None, columns: list[str] | None = None, **kw):
     """Rows as a dataframe with list/dict cells flattened (lists joined by '; ')."""
     import pandas as pd

@@ -177,22 +177,14 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Shared sectors")
-        if shared:
-            common.table(shared, key="cmp-shared")
-        else:
-            st.caption("none")
+        common.table_or_note(shared, key="cmp-shared")
     with right:
         st.subheader("Complementary sectors")
-        if comp:
-            common.table(comp, key="cmp-comp")
-        else:
-            st.caption("none")
+        common.table_or_note(comp, key="cmp-comp")
     st.subheader("Bridges: firms, universities, agreements and trade")
-    if bridges:
-        common.table(bridges, key="cmp-bridges", columns=["kind", "id", "name", "a_place", "b_place", "relation",
-                                                          "value", "unit", "year", "source", "evidence"])
-    else:
-        st.caption("none recorded")
+    common.table_or_note(bridges, key="cmp-bridges", note="none recorded",
+                         columns=["kind", "id", "name", "a_place", "b_place", "sector", "relation",
+                                  "value", "unit", "year", "source", "evidence"])
 
     st.subheader("The overlap as a graph")
     view = overlap_view(a, b, data, names)

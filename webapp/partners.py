@@ -14,6 +14,8 @@ from typing import Any
 import streamlit as st
 
 from graph.errors import RoxError, StoreUnavailable
+from queries import matching
+from queries.measures import MEASURES
 from webapp import common
 
 EXPLANATION_KINDS = (
@@ -26,50 +28,22 @@ BASE_COLUMNS = ("rank", "region", "name", "country", "kind", "score")
 DETAIL_COLUMNS = ("shared_sectors", "complementary_sectors", "firms", "universities", "agreements", "trade")
 
 
-def _matching():
-    import importlib
 
-    try:
-        matching = importlib.import_module("queries.matching")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("queries.matching", "queries.measures"):
-            return None
-        raise
-    return matching
-
-
-def measure_specs() -> dict[str, Any]:
-    try:
-        from queries.measures import MEASURES
-    except ModuleNotFoundError:
-        return {}
-    return dict(MEASURES)
-
-
-def measure_names(matching) -> list[str]:
-    names = list(matching.measure_names()) if hasattr(matching, "measure_names") else list(measure_specs())
-    preferred = [n for n in ("jaccard", "blend") if n in names]
+def measure_names() -> list[str]:
+    """Every measure, the two most used first."""
+    names = matching.measure_names()
+    preferred = ["jaccard", "blend"]
     return preferred + [n for n in names if n not in preferred]
 
 
-def measure_description(matching, name: str) -> str:
-    spec = measure_specs().get(name)
-    if spec is not None:
-        return spec.description
-    return getattr(matching, "EXTRA_MEASURES", {}).get(name, "")
-
-
-def blend_components(matching) -> dict[str, float]:
-    """The blend's components and their default weights."""
-    defaults = dict(getattr(matching, "DEFAULT_WEIGHTS", {}) or {})
-    comps = list(getattr(matching, "COMPONENTS", defaults))
-    return {c: float(defaults.get(c, 0.0)) for c in comps}
+def measure_description(name: str) -> str:
+    spec = MEASURES.get(name)
+    return spec.description if spec is not None else matching.EXTRA_MEASURES.get(name, "")
 
 
 @st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)
 def run_match(key: tuple, region: str, params_json: str) -> dict[str, Any]:
     """Run the matcher (cached); returns rows, flat rows and parameters as plain data."""
-    matching = _matching()
     params = json.loads(params_json)
     res = matching.match(common.get_rox().store, region, **params)
     return {"rows": list(res.rows), "flat": list(res.flat_rows()), "params": dict(res.params)}
@@ -114,23 +88,14 @@ def explanation(row: dict[str, Any], region_name: str) -> None:
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**Shared sectors ({len(shared)})** - both regions hold them")
-        if shared:
-            common.table([{k: _fmt(v) for k, v in s.items()} for s in shared], key=f"ex-shared-{row['region']}")
-        else:
-            st.caption("none")
+        common.table_or_note([{k: _fmt(v) for k, v in s.items()} for s in shared], key=f"ex-shared-{row['region']}")
     with c2:
         st.markdown(f"**Complementary sectors ({len(comp)})** - strong on one side only")
-        if comp:
-            common.table([{k: _fmt(v) for k, v in s.items()} for s in comp], key=f"ex-comp-{row['region']}")
-        else:
-            st.caption("none")
+        common.table_or_note([{k: _fmt(v) for k, v in s.items()} for s in comp], key=f"ex-comp-{row['region']}")
     for k, title in EXPLANATION_KINDS:
         items = row.get(k) or []
         st.markdown(f"**{title} ({len(items)})**")
-        if items:
-            common.table(items, key=f"ex-{k}-{row['region']}")
-        else:
-            st.caption("none recorded")
+        common.table_or_note(items, key=f"ex-{k}-{row['region']}", note="none recorded")
 
 
 def render() -> None:
@@ -138,18 +103,12 @@ def render() -> None:
     st.caption("Regions whose industries overlap with yours, ranked, with the reasons and their sources.")
     if common.empty_store_notice():
         return
-    matching = _matching()
-    if matching is None:
-        st.warning("The matching engine (queries/matching.py) is not installed in this build of rox.")
-        return
-
     region = common.region_picker("Your region", "region", help="Type to search by name; the id is shown after the name.")
-    specs = measure_specs()
-    names = measure_names(matching)
+    names = measure_names()
     with st.expander("Measure and filters", expanded=True):
         c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
         measure = c1.selectbox("Measure", names, key="pm-measure",
-                               format_func=lambda n: f"{n} - {measure_description(matching, n)}".rstrip(" -"))
+                               format_func=lambda n: f"{n} - {measure_description(n)}".rstrip(" -"))
         top = c2.number_input("How many", min_value=1, max_value=200, value=10, step=5, key="pm-top")
         all_years = years()
         year = c3.selectbox("Year", [None, *all_years], key="pm-year",
@@ -167,7 +126,7 @@ def render() -> None:
         weights = None
         if measure == "blend":
             st.markdown("**Blend weights** (each component is shown in the table)")
-            comps = blend_components(matching)
+            comps = matching.DEFAULT_WEIGHTS
             wcols = st.columns(max(1, len(comps)))
             weights = {c: wcols[i].slider(c, 0.0, 1.0, w, 0.05, key=f"pm-w-{c}") for i, (c, w) in enumerate(comps.items())}
     if not region:
