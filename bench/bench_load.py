@@ -87,7 +87,7 @@ class RedisPeak:
 
 def baseline(db: str, csv_path: Path, sample: int) -> float:
     """Naive: one MERGE query per row (no batching), rows/s on a sample."""
-    from graph.store import open_store
+    from rox.graph.store import open_store
 
     store = open_store(db=db)
     try:
@@ -120,7 +120,7 @@ def main() -> int:
                     help="DIAGNOSTIC ONLY: override the embedded server's appendfsync for this run (rox uses 'always')")
     args = ap.parse_args()
     if args.appendfsync:
-        import graph.falkor_store as fs
+        import rox.graph.falkor_store as fs
 
         real = fs.server_config
         fs.server_config = lambda p: {**real(p), "appendfsync": args.appendfsync}

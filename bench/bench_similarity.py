@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from queries.similarity import topk_for_row, topk_pairs  # noqa: E402
+from rox.queries.similarity import topk_for_row, topk_pairs  # noqa: E402
 
 
 def synth(n: int, s: int, d: int, a: float = 1.0, seed: int = 0) -> sp.csr_matrix:

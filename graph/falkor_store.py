@@ -21,11 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Mapping
 
-from graph.config import Settings
-from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
-from graph.readonly import return_columns
-from graph.store import Result, Store
-from graph.values import plain
+from rox.graph.config import Settings
+from rox.graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from rox.graph.readonly import return_columns
+from rox.graph.store import Result, Store
+from rox.graph.values import plain
 
 INDEXED = [("Region", "id"), ("Sector", "id"), ("Firm", "id"), ("University", "id"), ("Agreement", "id"),
            ("Source", "id"), ("Region", "name")]

@@ -13,10 +13,10 @@ from __future__ import annotations
 import time
 from typing import Any, Mapping
 
-from graph.config import Settings
-from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
-from graph.store import Result, Store
-from graph.values import plain
+from rox.graph.config import Settings
+from rox.graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from rox.graph.store import Result, Store
+from rox.graph.values import plain
 
 SCHEMA = [
     "CREATE CONSTRAINT rox_region_id IF NOT EXISTS FOR (n:Region) REQUIRE n.id IS UNIQUE",

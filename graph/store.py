@@ -18,9 +18,9 @@ import abc
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
-from graph.config import Settings
-from graph.errors import ReadOnlyViolation
-from graph.readonly import write_clauses
+from rox.graph.config import Settings
+from rox.graph.errors import ReadOnlyViolation
+from rox.graph.readonly import write_clauses
 
 DEFAULT_ROW_CAP = 1000
 DEFAULT_TIMEOUT_S = 10.0
@@ -119,9 +119,9 @@ def open_store(*, db: str | None = None, neo4j: str | None = None, settings: Set
     """Open the store chosen by arguments, then environment, then the embedded default."""
     settings = settings or Settings.resolve(db=db, neo4j=neo4j)
     if settings.engine == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from rox.graph.neo4j_store import Neo4jStore
 
         return Neo4jStore(settings)
-    from graph.falkor_store import FalkorStore
+    from rox.graph.falkor_store import FalkorStore
 
     return FalkorStore(settings)

@@ -29,10 +29,10 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
-from graph import taxonomy
-from graph.errors import Problem, ValidationFailed
-from loaders import statements
-from loaders.records import SECTIONS
+from rox.graph import taxonomy
+from rox.graph.errors import Problem, ValidationFailed
+from rox.loaders import statements
+from rox.loaders.records import SECTIONS
 
 LINE_KEY = "__line__"
 ENTITY_LABEL = {

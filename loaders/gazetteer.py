@@ -61,7 +61,7 @@ from functools import cache
 
 import pycountry
 
-from graph.ids import child_region_id, slugify
+from rox.graph.ids import child_region_id, slugify
 
 REGION_SCHEMES = ("auto", "itl", "nuts", "iso", "name", "city", "raw")
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import pycountry
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from graph.model import REGION_KINDS
+from rox.graph.model import REGION_KINDS
 
 # ISO 3166-1 codes that are not countries but name places facts refer to:
 # EU is "exceptionally reserved" for the European Union; ZZ is user-assigned

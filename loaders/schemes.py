@@ -34,8 +34,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graph import taxonomy
-from graph.ids import sector_code_id
+from rox.graph import taxonomy
+from rox.graph.ids import sector_code_id
 
 SCHEMES: tuple[str, ...] = (*taxonomy.SCHEMES, "raw")
 SECTIONED = frozenset({"sic2007", "nace2", "isic4"})

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from graph.model import LABELS, REL_TYPES, check_label, check_rel_type
+from rox.graph.model import LABELS, REL_TYPES, check_label, check_rel_type
 
 KEYED_RELS = frozenset({"HAS_SECTOR", "TRADES_WITH"})
 

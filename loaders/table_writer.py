@@ -43,12 +43,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from graph import model, taxonomy
-from graph.errors import Problem, RoxError, ValidationFailed
-from graph.ids import slugify
-from loaders import schemes
-from loaders.gazetteer import Gazetteer, Place, code_key, parents
-from loaders.tables import Table, TableSpec, open_table
+from rox.graph import model, taxonomy
+from rox.graph.errors import Problem, RoxError, ValidationFailed
+from rox.graph.ids import slugify
+from rox.loaders import schemes
+from rox.loaders.gazetteer import Gazetteer, Place, code_key, parents
+from rox.loaders.tables import Table, TableSpec, open_table
 
 KINDS = ("employment", "establishments", "gva", "exports", "imports", "turnover", "value")
 NON_NEGATIVE = frozenset({"employment", "establishments", "exports", "imports"})

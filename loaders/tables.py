@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from graph.errors import Problem, ValidationFailed
+from rox.graph.errors import Problem, ValidationFailed
 
 LAYOUTS = ("auto", "long", "wide-years", "wide-sectors", "eurostat")
 REGION_LEVELS = ("district", "state", "all")

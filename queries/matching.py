@@ -35,10 +35,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 import numpy as np
 
-from graph.errors import NotFound, RoxError, UsageError
-from queries import complexity, measures
-from queries.matrix import RegionSectorMatrix
-from queries.registry import run_named
+from rox.graph.errors import NotFound, RoxError, UsageError
+from rox.queries import complexity, measures
+from rox.queries.matrix import RegionSectorMatrix
+from rox.queries.registry import run_named
 
 COMPONENTS = ("overlap", "complementarity", "links", "agreements", "trade")
 DEFAULT_WEIGHTS = {"overlap": 0.5, "complementarity": 0.2, "links": 0.15, "agreements": 0.1, "trade": 0.05}

@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from graph.errors import NotFound, RoxError, UsageError
+from rox.graph.errors import NotFound, RoxError, UsageError
 
 QUERY_DIR = Path(__file__).with_name("cypher")
 ENGINES = ("falkordb", "neo4j")
@@ -145,13 +145,13 @@ def all_cypher_texts() -> dict[str, str]:
         for engine, text in q.texts.items():
             if engine in ("*", "neo4j"):
                 texts[f"query:{q.name}" + ("" if engine == "*" else ".neo4j")] = text
-    from graph.neo4j_store import SCHEMA as NEO4J_SCHEMA
-    from loaders import statements
+    from rox.graph.neo4j_store import SCHEMA as NEO4J_SCHEMA
+    from rox.loaders import statements
 
     for i, stmt in enumerate(NEO4J_SCHEMA):
         texts[f"schema:{i}"] = stmt
     texts.update({f"loader:{k}": v for k, v in statements.all_statements().items()})
-    from loaders import table_writer
+    from rox.loaders import table_writer
 
     texts.update({f"loader:{k}": v for k, v in table_writer.statements().items()})
     return texts

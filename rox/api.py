@@ -14,11 +14,11 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from graph import model
-from graph.errors import AmbiguousName, NotFound
-from graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, Result, Store, open_store
-from loaders.entities import LoadReport, load_paths
-from queries import registry
+from rox.graph import model
+from rox.graph.errors import AmbiguousName, NotFound
+from rox.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, Result, Store, open_store
+from rox.loaders.entities import LoadReport, load_paths
+from rox.queries import registry
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -65,8 +65,8 @@ class Rox:
         ``spec`` is a :class:`loaders.tables.TableSpec` (or a path), ``opts`` a
         :class:`loaders.table_writer.LoadOptions`; returns a ``LoadSummary``.
         """
-        from loaders.table_writer import load_table
-        from loaders.tables import TableSpec
+        from rox.loaders.table_writer import load_table
+        from rox.loaders.tables import TableSpec
 
         if not isinstance(spec, TableSpec):
             spec = TableSpec(Path(spec))

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from graph.errors import RoxError, UsageError
+from rox.graph.errors import RoxError, UsageError
 from rox import __version__
 from rox.output import FORMATS, render
 
@@ -169,7 +169,7 @@ def _report(report) -> None:
 
 @command("query")
 def _query(args) -> int:
-    from queries import registry
+    from rox.queries import registry
 
     if not args.name:
         rows = [{"name": q.name, "params": ", ".join(q.param_docs), "description": q.description}
@@ -216,13 +216,22 @@ def _app(args) -> int:
         env["ROX_DB"] = args.db
     if args.neo4j:
         env["NEO4J_URI"] = args.neo4j
-    app = Path(__file__).resolve().parents[1] / "app.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+    cmd = [sys.executable, "-m", "streamlit", "run", app_script(), "--server.port", str(args.port),
            "--browser.gatherUsageStats", "false"]
     if args.headless:
         cmd += ["--server.headless", "true"]
-    # From the project folder, so Streamlit reads .streamlit/config.toml (offline settings).
-    return subprocess.call(cmd, env=env, cwd=app.parent)
+    # From the project folder when there is one, so Streamlit reads .streamlit/config.toml.
+    project = Path(__file__).resolve().parents[1]
+    return subprocess.call(cmd, env=env, cwd=project if (project / ".streamlit").is_dir() else None)
+
+
+def app_script() -> str:
+    """The file ``streamlit run`` takes: the app's entry, installed with the package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("rox.webapp.entry")
+    assert spec is not None and spec.origin, "rox.webapp is installed with rox"
+    return spec.origin
 
 
 def main(argv: list[str] | None = None) -> int:

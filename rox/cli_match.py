@@ -14,7 +14,7 @@ from rox.output import FORMATS
 
 @extension
 def add_commands(sub) -> None:
-    from queries.matching import measure_names
+    from rox.queries.matching import measure_names
 
     s = sub.add_parser("match", help="rank partner regions for a region, with explanations")
     s.add_argument("region", help="region id or name (case-insensitive)")
@@ -51,7 +51,7 @@ def add_commands(sub) -> None:
 
 @command("match")
 def _match(args) -> int:
-    from queries.matching import match
+    from rox.queries.matching import match
 
     with _open(args) as rx:
         region = rx.resolve_region(args.region)
@@ -75,7 +75,7 @@ def _match(args) -> int:
 def _compare(args) -> int:
     import json
 
-    from queries.matching import compare
+    from rox.queries.matching import compare
 
     with _open(args) as rx:
         a, b = rx.resolve_region(args.a), rx.resolve_region(args.b)

@@ -21,9 +21,9 @@ import argparse
 import sys
 import time
 
-from loaders.gazetteer import REGION_SCHEMES
-from loaders.schemes import SCHEMES
-from loaders.tables import LAYOUTS, REGION_LEVELS
+from rox.loaders.gazetteer import REGION_SCHEMES
+from rox.loaders.schemes import SCHEMES
+from rox.loaders.tables import LAYOUTS, REGION_LEVELS
 from rox.cli import COMMANDS, extension
 
 HELP = "load a region x sector table (long/wide CSV, XLSX, Eurostat TSV) with code crosswalks, all or nothing"
@@ -105,9 +105,9 @@ def _progress_factory(enabled: bool):
 
 
 def run(args) -> int:
-    from graph.store import open_store
-    from loaders.table_writer import LoadOptions, load_table
-    from loaders.tables import TableSpec, open_table
+    from rox.graph.store import open_store
+    from rox.loaders.table_writer import LoadOptions, load_table
+    from rox.loaders.tables import TableSpec, open_table
 
     spec = TableSpec(args.file, layout=args.layout, region_col=args.region_col, sector_col=args.sector_col,
                      value_col=args.value_col, year_col=args.year_col, region_name_col=args.region_name_col,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.config import Settings
-from graph.store import open_store
+from rox.graph.config import Settings
+from rox.graph.store import open_store
 
 BACKENDS = ["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 

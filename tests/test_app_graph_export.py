@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 
-from webapp import graph_export
-from webapp.visgraph import GraphView, layout, render_html, view_from_rows
+from rox.webapp import graph_export
+from rox.webapp.visgraph import GraphView, layout, render_html, view_from_rows
 
 
 def sample() -> GraphView:

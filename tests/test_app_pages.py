@@ -52,7 +52,7 @@ trade:
   - {from: GB, to: CN, value: 1000000, currency: GBP, year: 2022, direction: export, source: src-mini}
 """
 
-HAS_MATCHING = importlib.util.find_spec("queries.matching") is not None
+HAS_MATCHING = importlib.util.find_spec("rox.queries.matching") is not None
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def test_overview_counts_sources_and_map(env):
 
 
 def test_overview_map_has_no_tiles():
-    from webapp.overview import region_map
+    from rox.webapp.overview import region_map
 
     chart = region_map([{"id": "a", "name": "A", "lat": 1.0, "lon": 2.0}])
     spec = json.dumps(chart.to_dict())
@@ -216,7 +216,7 @@ def test_partners_blend_shows_weights(env):
 
 
 def test_partners_table_helpers():
-    from webapp.partners import ranked_rows
+    from rox.webapp.partners import ranked_rows
 
     rows = [{"rank": 1, "region": "CN-AH", "name": "Anhui", "country": "CN", "kind": "province", "score": 0.5,
              "jaccard": 0.4, "shared_sectors": [{"sector": "rail", "name": "Rail", "a_rca": 1.2, "b_rca": 2.0}],
@@ -245,7 +245,7 @@ def test_compare_profiles_shared_bridges_and_graph(env):
 
 
 def test_overlap_view_links_both_regions():
-    from webapp.compare import overlap_view
+    from rox.webapp.compare import overlap_view
 
     data = {"shared": [{"sector": "rail", "name": "Rail", "a_rca": 1.0, "b_rca": 2.0}],
             "complementary": [{"sector": "aerospace", "name": "Aerospace", "a_rca": 3.0, "b_rca": 0.0}],
@@ -348,7 +348,7 @@ def test_console_bad_parameters_are_reported(env):
 
 # ---------------------------------------------------------------------- load
 def test_load_validation_errors_shown_with_rows(env, tmp_path):
-    from webapp import load
+    from rox.webapp import load
 
     bad = tmp_path / "bad-regions.csv"
     bad.write_text("id,name,kind,country,source\nX-1,Nowhere,planet,GB,src-mini\nX-2,,city,GB,src-mini\nX-3,Third,city,GB,src-missing\n")
@@ -361,7 +361,7 @@ def test_load_validation_errors_shown_with_rows(env, tmp_path):
 
 def test_load_writes_with_progress(monkeypatch, tmp_path):
     from streamlit.testing.v1 import AppTest as _AT  # noqa: F401
-    from webapp import load
+    from rox.webapp import load
 
     monkeypatch.delenv("NEO4J_URI", raising=False)
     db = tmp_path / "fresh.db"

@@ -1,4 +1,4 @@
-"""queries.complexity against the Stata ``ecomplexity`` ground truth, per year.
+"""rox.queries.complexity against the Stata ``ecomplexity`` ground truth, per year.
 
 Oracle: shared/oracles/ecomplexity-stata (see its PROVENANCE.md).  Tolerances
 as upstream: exact for M, diversity, ubiquity; rtol 1e-5 for rca, eci, pci;
@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from queries import complexity as cx
-from queries.matrix import RegionSectorMatrix
+from rox.queries import complexity as cx
+from rox.queries.matrix import RegionSectorMatrix
 
 from support import SHARED  # noqa: E402
 ORACLE = SHARED / "oracles" / "ecomplexity-stata"

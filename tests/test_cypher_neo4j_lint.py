@@ -18,7 +18,7 @@ def test_all_rox_cypher_passes_neo4j_linter():
     ensure_linter()
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from queries.registry import all_cypher_texts
+    from rox.queries.registry import all_cypher_texts
 
     texts = all_cypher_texts()
     assert texts, "all_cypher_texts() returned nothing to lint"

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph import taxonomy as tx  # noqa: E402
+from rox.graph import taxonomy as tx  # noqa: E402
 
 DEMO = ROOT / "data" / "demo"
 from support import SHARED  # noqa: E402

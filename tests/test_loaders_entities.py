@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from graph.errors import ValidationFailed
-from loaders.entities import load_paths
+from rox.graph.errors import ValidationFailed
+from rox.loaders.entities import load_paths
 
 
 def write(tmp_path, name, text):

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import RoxError
-from queries.matching import COMPONENTS, compare, match, measure_names
+from rox.graph.errors import RoxError
+from rox.queries.matching import COMPONENTS, compare, match, measure_names
 
 DERBY, WEST_MIDLANDS, MAHARASHTRA = "GB-DER", "GB-ENG-west-midlands", "IN-MH"
 
 
 @pytest.fixture(scope="module")
 def store(demo_db):
-    from graph.store import open_store
+    from rox.graph.store import open_store
 
     s = open_store(db=str(demo_db))
     yield s
@@ -98,7 +98,7 @@ def test_regions_containing_or_inside_the_target_are_left_out(store):
 
 
 def test_usage_errors(store):
-    from graph.errors import UsageError
+    from rox.graph.errors import UsageError
 
     with pytest.raises(UsageError, match="--weights apply to --measure blend only"):
         match(store, DERBY, measure="jaccard", weights="overlap=1")

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from queries.matching import measure_names
+from rox.queries.matching import measure_names
 from support import rox, shared_path
 
 BRES = ("data", "uk-ons-bres-itl2", "itl2_bres_employment_sic2digit_2015_2021.csv")

@@ -9,9 +9,9 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queries import measures as ms
-from queries import similarity as sim
-from queries.matrix import RegionSectorMatrix
+from rox.queries import measures as ms
+from rox.queries import similarity as sim
+from rox.queries.matrix import RegionSectorMatrix
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SYMMETRIC_BOUNDED = [n for n, s in ms.MEASURES.items() if s.symmetric and s.kind != "graph"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import NotFound, RoxError
-from queries import registry
+from rox.graph.errors import NotFound, RoxError
+from rox.queries import registry
 
 DERBY, ANHUI, HEFEI, MAHARASHTRA = "GB-DER", "CN-AH", "CN-AH-hefei", "IN-MH"
 

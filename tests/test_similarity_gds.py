@@ -1,4 +1,4 @@
-"""queries.similarity against the Neo4j GDS documentation tables (abs tol 1e-9).
+"""rox.queries.similarity against the Neo4j GDS documentation tables (abs tol 1e-9).
 
 Oracle: /work/shared/oracles/gds-node-similarity (graph from nodesim_graph.cypher,
 tables copied verbatim from the GDS manual), plus brute-force cross-checks of
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from queries import similarity as sim
+from rox.queries import similarity as sim
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ORACLE = SHARED / "oracles" / "gds-node-similarity"

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from graph.errors import QueryError, ReadOnlyViolation
-from graph.store import open_store
-from loaders import statements
+from rox.graph.errors import QueryError, ReadOnlyViolation
+from rox.graph.store import open_store
+from rox.loaders import statements
 
 INJECTION = "x' }) DETACH DELETE n //"
 
@@ -166,7 +166,7 @@ def test_two_processes_share_one_embedded_database(tmp_path):
 
 
 def test_read_only_timeout_stops_a_runaway_query(demo_store):
-    from graph.errors import QueryTimeout
+    from rox.graph.errors import QueryTimeout
 
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match="timed out"):
@@ -175,8 +175,8 @@ def test_read_only_timeout_stops_a_runaway_query(demo_store):
 
 
 def test_unreachable_neo4j_says_which_settings():
-    from graph.config import Settings
-    from graph.errors import StoreUnavailable
+    from rox.graph.config import Settings
+    from rox.graph.errors import StoreUnavailable
 
     with pytest.raises(StoreUnavailable) as err:
         open_store(settings=Settings.resolve(neo4j="bolt://127.0.0.1:1", env={}))
@@ -186,7 +186,7 @@ def test_unreachable_neo4j_says_which_settings():
 
 
 def test_unwritable_embedded_location_says_what_to_do(tmp_path):
-    from graph.errors import StoreUnavailable
+    from rox.graph.errors import StoreUnavailable
 
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -15,9 +15,9 @@ from collections import defaultdict
 
 import pytest
 
-from graph.store import open_store
-from loaders.table_writer import LoadOptions, load_table, source_id
-from loaders.tables import TableSpec, open_table
+from rox.graph.store import open_store
+from rox.loaders.table_writer import LoadOptions, load_table, source_id
+from rox.loaders.tables import TableSpec, open_table
 
 from support import SHARED  # noqa: E402
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import RoxError, ValidationFailed
-from graph.store import open_store
-from loaders.gazetteer import Gazetteer
-from loaders.table_writer import HAS_SECTOR, CREATE_HAS_SECTOR, LoadOptions, load_table, parse_value
-from loaders.tables import TableSpec, open_table
+from rox.graph.errors import RoxError, ValidationFailed
+from rox.graph.store import open_store
+from rox.loaders.gazetteer import Gazetteer
+from rox.loaders.table_writer import HAS_SECTOR, CREATE_HAS_SECTOR, LoadOptions, load_table, parse_value
+from rox.loaders.tables import TableSpec, open_table
 from rox.cli import main as rox_main
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import AmbiguousName, ValidationFailed
-from graph.store import open_store
-from loaders.gazetteer import Place, code_key
-from loaders.table_writer import Claims, LoadOptions, load_table, source_id
-from loaders.tables import TableSpec, open_table
+from rox.graph.errors import AmbiguousName, ValidationFailed
+from rox.graph.store import open_store
+from rox.loaders.gazetteer import Place, code_key
+from rox.loaders.table_writer import Claims, LoadOptions, load_table, source_id
+from rox.loaders.tables import TableSpec, open_table
 from rox.api import Rox
 
 from support import SHARED, rox  # noqa: E402

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import open_store
-from loaders import schemes
-from loaders.table_writer import LoadOptions, load_table, source_id
-from loaders.tables import TableSpec
-from queries.registry import run_named
+from rox.graph.store import open_store
+from rox.loaders import schemes
+from rox.loaders.table_writer import LoadOptions, load_table, source_id
+from rox.loaders.tables import TableSpec
+from rox.queries.registry import run_named
 
 from support import SHARED  # noqa: E402
 DATA = SHARED / "data"

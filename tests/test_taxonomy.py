@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph import taxonomy as tx  # noqa: E402
+from rox.graph import taxonomy as tx  # noqa: E402
 
 # The 88 divisions of SIC 2007 (= NACE Rev. 2 divisions).
 SIC2007_DIVISIONS = (

@@ -15,8 +15,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 import streamlit as st
 
-from graph.config import Settings
-from graph.errors import AmbiguousName, NotFound, QueryError, ReadOnlyViolation, RoxError, StoreUnavailable
+from rox.graph.config import Settings
+from rox.graph.errors import AmbiguousName, NotFound, QueryError, ReadOnlyViolation, RoxError, StoreUnavailable
 from rox import __version__
 from rox.api import Rox
 from rox.output import cell, to_csv, to_xlsx

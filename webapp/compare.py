@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from webapp import common, visgraph
-from webapp import graph_export
+from rox.webapp import common, visgraph
+from rox.webapp import graph_export
 
 
 @st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)
@@ -17,9 +17,9 @@ def run_compare(key: tuple, a: str, b: str) -> dict[str, Any]:
     import importlib
 
     try:
-        compare = importlib.import_module("queries.matching").compare
+        compare = importlib.import_module("rox.queries.matching").compare
     except ModuleNotFoundError as exc:
-        if exc.name not in ("queries.matching", "queries.measures"):
+        if exc.name not in ("rox.queries.matching", "rox.queries.measures"):
             raise
         return fallback_compare(a, b)
     return normalise(dict(compare(common.get_rox().store, a, b)))

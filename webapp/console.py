@@ -12,9 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
-from queries import registry
-from webapp import common, graph_export, visgraph
+from rox.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
+from rox.queries import registry
+from rox.webapp import common, graph_export, visgraph
 
 CUSTOM = "(your own query)"
 EXAMPLE = "MATCH (r:Region)-[h:HAS_SECTOR]->(s:Sector)\nRETURN r.name AS region, s.name AS sector, h.value AS value\nORDER BY value DESC\nLIMIT 25"

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from webapp import common, graph_export, visgraph
+from rox.webapp import common, graph_export, visgraph
 
 DEFAULT_CAP = 300
 NEIGHBOUR_ROWS = 2000

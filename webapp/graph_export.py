@@ -24,7 +24,7 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from webapp.visgraph import GraphView, render_html
+from rox.webapp.visgraph import GraphView, render_html
 
 FORMATS = {
     "graphml": ("GraphML", "application/graphml+xml", "graphml"),

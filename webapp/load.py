@@ -16,9 +16,9 @@ from typing import Any
 
 import streamlit as st
 
-from graph.errors import Problem, RoxError, ValidationFailed
-from loaders import entities, statements
-from webapp import common
+from rox.graph.errors import Problem, RoxError, ValidationFailed
+from rox.loaders import entities, statements
+from rox.webapp import common
 
 ENTITY_TYPES = ["yaml", "yml", "csv"]
 TABLE_TYPES = ["csv", "tsv", "txt", "xlsx"]
@@ -144,7 +144,7 @@ def table_tab() -> None:
     f = st.file_uploader("Statistical table", type=TABLE_TYPES, key="ld-table")
     if not f:
         return
-    from loaders import tables
+    from rox.loaders import tables
 
     c1, c2 = st.columns(2)
     layout = c1.selectbox("Layout", list(tables.LAYOUTS), key="ld-layout")
@@ -166,8 +166,8 @@ def table_tab() -> None:
         if len(cells) >= 200:
             break
     common.table(cells, key="ld-table-preview")
-    from loaders import schemes
-    from loaders.table_writer import KINDS, LoadOptions
+    from rox.loaders import schemes
+    from rox.loaders.table_writer import KINDS, LoadOptions
 
     c1, c2, c3, c4 = st.columns(4)
     scheme = c1.selectbox("Sector codes", ["(detect)", *schemes.SCHEMES], key="ld-scheme")

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from webapp import common
+from rox.webapp import common
 
 
 def region_map(rows: list[dict[str, Any]]):

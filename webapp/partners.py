@@ -13,10 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from graph.errors import RoxError, StoreUnavailable
-from queries import matching
-from queries.measures import MEASURES
-from webapp import common
+from rox.graph.errors import RoxError, StoreUnavailable
+from rox.queries import matching
+from rox.queries.measures import MEASURES
+from rox.webapp import common
 
 EXPLANATION_KINDS = (
     ("firms", "Firms linking them"),

@@ -162,7 +162,7 @@ def test_graph_explorer_draws_and_expands(page, ui, perf):
 
 def test_graph_with_300_nodes_settles(page, perf):
     """The explorer's drawing code with a 300-node view (the default cap), timed in Chromium."""
-    from webapp import visgraph
+    from rox.webapp import visgraph
 
     view = visgraph.GraphView()
     for i in range(300):
