@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   set up, load the demo data into the embedded store, show Derby's partners, open the app
-#   make test   set up (Python deps, npm linter, compose validator, chromium) and run the whole test suite
-.PHONY: demo test setup setup-test bench
+#   make test   set up (Python deps, npm linter, compose validator, chromium), lint, and run the whole test suite
+.PHONY: demo test lint setup setup-test bench
 
 setup:
 	bash scripts/setup.sh
@@ -15,7 +15,10 @@ demo: setup
 	.venv/bin/rox match Derby --top 5
 	.venv/bin/rox app
 
-test: setup-test
+lint: setup-test
+	bash scripts/lint.sh
+
+test: lint
 	.venv/bin/python -m pytest
 
 bench: setup
