@@ -4,8 +4,11 @@ Conventions reproduce the Stata ``ecomplexity`` command (cid-harvard/ecomplexity
 ground truth in py-ecomplexity ``tests/fixtures``), see
 ``shared/oracles/ecomplexity-stata/PROVENANCE.md``:
 
-* RCA (Balassa 1965): ``RCA_cp = (x_cp / x_c) / (x_p / x)``.
-* ``M_cp = 1[RCA_cp > 1]`` (``strict=True``, Stata default) or ``>=``.
+* RCA (Balassa 1965): ``RCA_cp = (x_cp / x_c) / (x_p / x)``, computed by
+  :func:`rox.queries.matrix.balassa_rca` (the one implementation; :func:`rca` is its
+  dense view).
+* ``M_cp = 1[RCA_cp >= 1]`` by :func:`rox.queries.matrix.presence` (the one presence
+  rule, rox's default); the Stata convention ``1[RCA_cp > 1]`` is ``strict=True``.
 * diversity ``k_c0 = Σ_p M_cp``; ubiquity ``k_p0 = Σ_c M_cp``.
 * proximity (Hidalgo, Klinger, Barabási & Hausmann 2007, Science 317):
   ``φ_pp' = min(C_pp'/u_p, C_pp'/u_p')`` with ``C = MᵀM``, diagonal 0 (Stata) or 1.
@@ -19,22 +22,23 @@ ground truth in py-ecomplexity ``tests/fixtures``), see
   COG ``_cp = (1 - M_cp) Σ_p' (1 - M_cp') φ_pp' kp_p' / Σ_p'' φ_p''p' / sd(kc)``
   (Hausmann et al. 2014, *The Atlas of Economic Complexity*).
 
-All functions take dense ``numpy`` arrays (countries x products).
+All functions take dense ``numpy`` arrays (countries x products); sparse input is
+made dense.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
-from .matrix import RegionSectorMatrix
+from rox.queries.matrix import RegionSectorMatrix, balassa_rca, presence
 
 __all__ = [
     "rca", "presence", "diversity", "ubiquity", "proximity", "density",
     "eci_pci", "kc_kp", "kc_scale", "coi", "cog", "Complexity", "complexity", "complementarity",
+    "Complementarity", "complementarity_scores", "complementary_sectors",
 ]
 
 
@@ -43,23 +47,12 @@ def _dense(x) -> np.ndarray:
 
 
 def rca(X) -> np.ndarray:
-    """Balassa RCA ``(x_cp/x_c)/(x_p/x)``; zero rows/columns give 0.
+    """Balassa RCA ``(x_cp/x_c)/(x_p/x)`` as a dense array (:func:`~rox.queries.matrix.balassa_rca`).
 
     >>> rca(np.array([[1.0, 1.0], [0.0, 2.0]])).tolist()
     [[2.0, 0.6666666666666666], [0.0, 1.3333333333333333]]
     """
-    X = _dense(X)
-    xc = X.sum(axis=1, keepdims=True)
-    xp = X.sum(axis=0, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        R = (X / xc) / (xp / X.sum())
-    return np.nan_to_num(R, nan=0.0, posinf=0.0)
-
-
-def presence(R, threshold: float = 1.0, strict: bool = True) -> np.ndarray:
-    """M = 1[RCA > threshold] (``strict``, as Stata) or 1[RCA >= threshold]."""
-    R = _dense(R)
-    return (R > threshold if strict else R >= threshold).astype(float)
+    return balassa_rca(X).toarray()
 
 
 def diversity(M) -> np.ndarray:
@@ -189,11 +182,14 @@ class Complexity:
     cog: np.ndarray
 
 
-def complexity(X, *, threshold: float = 1.0, strict: bool = True, diagonal: float = 0.0,
+def complexity(X, *, threshold: float = 1.0, strict: bool = False, diagonal: float = 0.0,
                standardise: str = "stata") -> Complexity:
-    """Run the whole pipeline on a dense (or sparse) countries x products value matrix."""
+    """Run the whole pipeline on a dense (or sparse) countries x products value matrix.
+
+    Presence is ``RCA >= threshold`` (rox's rule); pass ``strict=True`` for Stata's ``>``.
+    """
     R = rca(X)
-    M = presence(R, threshold, strict)
+    M = _dense(presence(R, threshold, strict))
     phi = proximity(M, diagonal)
     dens = density(M, phi)
     eci, pci = eci_pci(M, standardise)
@@ -203,39 +199,69 @@ def complexity(X, *, threshold: float = 1.0, strict: bool = True, diagonal: floa
                       coi(M, dens, kp), cog(M, phi, kp, sd))
 
 
-def complementarity(matrix: RegionSectorMatrix, region_index: int, *, top: int = 5,
-                    threshold: float = 1.0, strict: bool = False) -> list[dict]:
-    """Partners that hold the sectors a region lacks but is close to.
+@dataclass(frozen=True, eq=False)
+class Complementarity:
+    """Complementarity of every partner with one region (see :func:`complementarity_scores`)."""
 
-    For region r: L = {s : M_rs = 0}, weights ω_rs (relatedness density).  For
-    each partner q ≠ r::
+    scores: np.ndarray    # per partner (the region's own entry is meaningless)
+    contrib: np.ndarray   # partners x sectors: ω_rs · M_qs · RCA_qs over the lacked sectors
+    density: np.ndarray   # ω_rs, the region's relatedness density per sector
+    strength: np.ndarray  # RCA_qs (M for presence-only data)
+
+
+def complementarity_scores(M, R, region_index: int) -> Complementarity:
+    """How strongly each partner q holds the sectors region r lacks but is close to.
+
+    L = {s : M_rs = 0}, ω_rs the relatedness density (:func:`density` over
+    :func:`proximity`, diagonal 0)::
 
         score_q = Σ_{s∈L} ω_rs · M_qs · RCA_qs / Σ_{s∈L} ω_rs
 
-    i.e. the density-weighted strength (partner RCA) with which q holds r's
-    missing-but-near sectors.  Returns dicts sorted by score (desc, then index):
-    ``{"partner", "index", "score", "sectors": [(sector, density, partner_rca), ...]}``
-    with the partner's ``top`` contributing sectors.  Presence-only matrices use
-    M as RCA (strength 1).
+    ``M`` presence, ``R`` strength (RCA; M itself for presence-only data).
+
+    >>> M = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    >>> complementarity_scores(M, M, 0).scores.tolist()
+    [0.0, 1.0, 1.0]
     """
-    if matrix.has_values:
-        R = matrix.rca().toarray()
-        M = (R > threshold if strict else R >= threshold).astype(float)
-    else:
-        M = matrix.presence().toarray()
-        R = M.copy()
+    M, R = _dense(M), _dense(R)
     phi = proximity(M, 0.0)
     dens = density(M, phi)[region_index]
-    lack = M[region_index] == 0
-    w = np.where(lack, dens, 0.0)
+    w = np.where(M[region_index] == 0, dens, 0.0)
     total = w.sum()
     contrib = (M * R) * w[None, :]  # partners x sectors
     scores = contrib.sum(axis=1) / total if total > 0 else np.zeros(M.shape[0])
+    return Complementarity(scores, contrib, dens, R)
+
+
+def complementary_sectors(c: Complementarity, partner: int, top: int = 5) -> list[tuple[int, float, float]]:
+    """The partner's ``top`` contributing sectors as ``(sector index, density, partner
+    strength)``, largest contribution first, ties by sector index."""
+    row = c.contrib[partner]
+    best = [s for s in np.lexsort((np.arange(row.shape[0]), -row))[:top] if row[s] > 0]
+    return [(int(s), float(c.density[s]), float(c.strength[partner, s])) for s in best]
+
+
+def complementarity(matrix: RegionSectorMatrix, region_index: int, *, top: int = 5,
+                    threshold: float = 1.0, strict: bool = False) -> list[dict]:
+    """Partners that hold the sectors a region lacks but is close to, best first.
+
+    :func:`complementarity_scores` on the matrix's presence (``RCA >= threshold``,
+    ``strict``: ``>``) and RCA; presence-only matrices use M as RCA (strength 1).
+    Returns dicts sorted by score (desc, then index):
+    ``{"partner", "index", "score", "sectors": [(sector, density, partner_rca), ...]}``
+    with the partner's ``top`` contributing sectors.
+
+    >>> m = RegionSectorMatrix.from_rows([("a", "x", None), ("b", "x", None), ("b", "y", None)])
+    >>> [(d["partner"], d["score"], d["sectors"]) for d in complementarity(m, 0)]
+    [('b', 1.0, [('y', 1.0, 1.0)])]
+    """
+    M = _dense(matrix.presence(threshold, strict))
+    R = matrix.rca().toarray() if matrix.has_values else M
+    c = complementarity_scores(M, R, region_index)
     out = []
-    for q in np.lexsort((np.arange(len(scores)), -scores)):
+    for q in np.lexsort((np.arange(len(c.scores)), -c.scores)):
         if q == region_index:
             continue
-        top_s = [s for s in np.lexsort((np.arange(M.shape[1]), -contrib[q]))[:top] if contrib[q, s] > 0]
-        out.append({"partner": matrix.regions[q], "index": int(q), "score": float(scores[q]),
-                    "sectors": [(matrix.sectors[s], float(dens[s]), float(R[q, s])) for s in top_s]})
+        out.append({"partner": matrix.regions[q], "index": int(q), "score": float(c.scores[q]),
+                    "sectors": [(matrix.sectors[s], d, r) for s, d, r in complementary_sectors(c, q, top)]})
     return out

@@ -23,14 +23,14 @@ advantage", The Manchester School 33(2)).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Hashable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["RegionSectorMatrix", "balassa_rca"]
+__all__ = ["RegionSectorMatrix", "balassa_rca", "presence"]
 
 
 def balassa_rca(values: sp.spmatrix | np.ndarray) -> sp.csr_matrix:
@@ -53,6 +53,27 @@ def balassa_rca(values: sp.spmatrix | np.ndarray) -> sp.csr_matrix:
     with np.errstate(divide="ignore", invalid="ignore"):
         out.data = (x.data / row[r_idx]) / (col[x.indices] / total)
     out.data[~np.isfinite(out.data)] = 0.0
+    out.eliminate_zeros()
+    return out
+
+
+def presence(rca: sp.spmatrix | np.ndarray, threshold: float = 1.0, strict: bool = False) -> sp.csr_matrix:
+    """The presence matrix ``M_rs = 1[RCA_rs >= threshold]`` (``strict``: ``RCA_rs > threshold``).
+
+    The one presence rule of rox (matching, measures and :mod:`~rox.queries.complexity`
+    all use it). Only cells holding a positive RCA can be present, whatever the
+    threshold. The Stata ``ecomplexity`` convention is ``strict=True``.
+
+    >>> R = np.array([[2.0, 1.0], [0.0, 0.5]])
+    >>> presence(R).toarray().tolist()
+    [[1.0, 1.0], [0.0, 0.0]]
+    >>> presence(R, strict=True).toarray().tolist()
+    [[1.0, 0.0], [0.0, 0.0]]
+    """
+    out = sp.csr_matrix(rca, dtype=float)
+    out.eliminate_zeros()
+    keep = out.data > threshold if strict else out.data >= threshold
+    out.data = keep.astype(float)
     out.eliminate_zeros()
     return out
 
@@ -89,7 +110,7 @@ class RegionSectorMatrix:
         self._index = {r: i for i, r in enumerate(self.regions)}
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Any], year: Any = None) -> "RegionSectorMatrix":
+    def from_rows(cls, rows: Iterable[Any], year: Any = None) -> RegionSectorMatrix:
         """Build from ``(region, sector, value[, year])`` tuples or dicts.
 
         Dict rows use keys ``region``, ``sector``, ``value`` and optional ``year``.
@@ -150,21 +171,18 @@ class RegionSectorMatrix:
         return balassa_rca(self.values)
 
     def presence(self, threshold: float = 1.0, strict: bool = False) -> sp.csr_matrix:
-        """Binary CSR M: RCA >= threshold (``strict``: RCA > threshold).
+        """Binary CSR M: :func:`presence` of the RCA (``RCA >= threshold``, ``strict``: ``>``).
 
         For a presence-only matrix M is simply the link pattern.
         """
-        if not self.has_values:
-            out = self.values.copy()
-        else:
-            out = self.rca()
-            keep = out.data > threshold if strict else out.data >= threshold
-            out.data = keep.astype(float)
+        if self.has_values:
+            return presence(self.rca(), threshold, strict)
+        out = self.values.copy()
         out.eliminate_zeros()
         out.data[:] = 1.0
         return out
 
-    def subset(self, regions: Sequence[Hashable]) -> "RegionSectorMatrix":
+    def subset(self, regions: Sequence[Hashable]) -> RegionSectorMatrix:
         """A new matrix restricted to ``regions`` (in the given order)."""
         idx = [self.index_of(r) for r in regions]
         return RegionSectorMatrix(list(regions), list(self.sectors), self.values[idx], self.has_values)

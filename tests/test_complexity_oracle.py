@@ -8,15 +8,14 @@ as upstream: exact for M, diversity, ubiquity; rtol 1e-5 for rca, eci, pci;
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
+from support import SHARED  # noqa: E402
 
 from rox.queries import complexity as cx
 from rox.queries.matrix import RegionSectorMatrix
 
-from support import SHARED  # noqa: E402
 ORACLE = SHARED / "oracles" / "ecomplexity-stata"
 YEARS = (1995, 1996)
 
@@ -32,7 +31,7 @@ def _run(year: int):
     data = [r for r in _rows("trade_data_sample.csv") if int(r["year"]) == year]
     m = RegionSectorMatrix.from_rows(
         [{"region": r["origin"], "sector": r["hs92"], "value": float(r["export_val"]), "year": year} for r in data])
-    res = cx.complexity(m.values.toarray())
+    res = cx.complexity(m.values.toarray(), strict=True)  # Stata: M = 1[RCA > 1]
     return m, res
 
 
@@ -107,7 +106,22 @@ def test_own_standardisation_and_complementarity():
     assert [c["score"] for c in comp] == sorted((c["score"] for c in comp), reverse=True)
     aut = m.index_of("aut")
     for c in comp:
-        for sector, dens, prca in c["sectors"]:
+        for sector, _dens, prca in c["sectors"]:
             s = m.sectors.index(sector)
             assert res.M[aut, s] == 0 or m.presence()[aut, s] == 0
             assert prca >= 1.0
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # ECI of a 2 x 2 all-ones example is undefined (NaN)
+def test_one_rca_and_one_presence_rule():
+    """complexity uses matrix's Balassa RCA and presence rule; ``>=`` by default, Stata's ``>`` on request."""
+    from rox.queries import matrix
+
+    assert cx.presence is matrix.presence
+    X = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 2.0]])
+    np.testing.assert_array_equal(cx.rca(X), matrix.balassa_rca(X).toarray())
+    at_one = cx.complexity(np.array([[1.0, 1.0], [1.0, 1.0]]))  # every RCA is exactly 1
+    assert at_one.M.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    assert cx.complexity(np.array([[1.0, 1.0], [1.0, 1.0]]), strict=True).M.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    m = RegionSectorMatrix.from_rows([("a", "x", 1.0), ("a", "y", 1.0), ("b", "x", 1.0), ("b", "y", 1.0)])
+    assert m.presence().toarray().tolist() == at_one.M.tolist()

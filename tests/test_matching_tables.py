@@ -8,9 +8,9 @@ import io
 import json
 
 import pytest
-
-from rox.queries.matching import measure_names
 from support import rox, shared_path
+
+from rox.queries.measures import measure_names
 
 BRES = ("data", "uk-ons-bres-itl2", "itl2_bres_employment_sic2digit_2015_2021.csv")
 

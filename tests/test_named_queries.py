@@ -57,6 +57,15 @@ def test_bridges(demo_store):
     assert "firm-bharat-forge" in {r["id"] for r in mm if r["kind"] == "firm"}
 
 
+def test_bridges_many(demo_store):
+    # the rows of `bridges` for each partner, tagged with it, in one read
+    many = q(demo_store, "bridges-many", a=DERBY, bs=[HEFEI, ANHUI, DERBY])
+    assert {r["b"] for r in many} == {HEFEI, ANHUI}  # a region is not its own partner
+    for b in (HEFEI, ANHUI):
+        assert [{k: v for k, v in r.items() if k != "b"} for r in many if r["b"] == b] == q(demo_store, "bridges", a=DERBY, b=b)
+    assert q(demo_store, "bridges-many", a=DERBY, bs=[]) == []
+
+
 def test_regions_in_sector(demo_store):
     rows = q(demo_store, "regions-in-sector", sector="rail")
     assert {DERBY, ANHUI} <= {r["id"] for r in rows}
