@@ -28,4 +28,8 @@ RUN apt-get update \
 USER rox
 EXPOSE 8501
 
+# .streamlit/config.toml (copied with the project) makes the app listen on 127.0.0.1,
+# show users generic errors and take uploads up to 50 MB; inside a container the
+# app must listen on every interface to be reached through the published port, so
+# that one setting is overridden here, explicitly.
 CMD ["streamlit", "run", "app.py", "--server.port", "8501", "--server.address", "0.0.0.0"]

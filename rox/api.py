@@ -1,4 +1,11 @@
-"""The documented Python API behind the ``rox`` command and the app.
+"""The documented Python API behind the ``rox`` command and the app: :class:`Rox`.
+
+The CLI (``rox/cli*.py``) and the Streamlit app (``rox.webapp``) import only this
+module (plus ``rox`` for the version and their own presentation code): every
+store, loader and query call goes through :class:`Rox`, and the constants and
+error classes they need are re-exported here. Functions that need no store
+(the named-query catalogue, parameter checks, measure names, table detection,
+exports) are module-level, so the CLI can check usage before it opens a store.
 
 Example:
     >>> from rox.api import Rox
@@ -6,23 +13,137 @@ Example:
     >>> rx.load_demo()                                             # doctest: +SKIP
     >>> [r["id"] for r in rx.query("shared-sectors", a="GB-DER", b="CN-AH")]  # doctest: +SKIP
     ['aerospace', 'automotive', 'manufacturing', 'rail']
+    >>> rx.match("Derby", top=3).rows[0]["rank"]                   # doctest: +SKIP
+    1
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rox.graph import model
-from rox.graph.errors import AmbiguousName, NotFound
+from rox.graph.config import Settings
+from rox.graph.errors import (
+    AmbiguousName,
+    NotFound,
+    Problem,
+    QueryError,
+    QueryTimeout,
+    ReadOnlyViolation,
+    RoxError,
+    StoreUnavailable,
+    UsageError,
+    ValidationFailed,
+)
 from rox.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, Result, Store, open_store
-from rox.loaders.entities import LoadReport, load_paths
-from rox.queries import registry
+from rox.loaders import entities
+from rox.loaders.entities import LoadReport, RawRecord
+from rox.loaders.gazetteer import REGION_SCHEMES
+from rox.loaders.profiles.census_in import REGION_LEVELS
+from rox.loaders.schemes import SCHEMES as SECTOR_SCHEMES
+from rox.loaders.table_load import KINDS as TABLE_KINDS
+from rox.loaders.table_load import LoadOptions, LoadSummary
+from rox.loaders.tables import LAYOUTS as TABLE_LAYOUTS
+from rox.loaders.tables import Table, TableSpec
+from rox.loaders.writer import Progress as LoaderProgress
+from rox.queries import matching, measures, registry, similar
+from rox.queries.matching import MatchResult
+
+__all__ = [
+    "Rox",
+    "MatchResult",
+    "Result",
+    "LoadReport",
+    "LoadSummary",
+    "FileCheck",
+    "RawRecord",
+    "Table",
+    "TableSpec",
+    "LoadOptions",
+    "Settings",
+    "Progress",
+    # errors the CLI and the app catch
+    "RoxError",
+    "UsageError",
+    "StoreUnavailable",
+    "QueryError",
+    "ReadOnlyViolation",
+    "QueryTimeout",
+    "NotFound",
+    "AmbiguousName",
+    "ValidationFailed",
+    "Problem",
+    # constants
+    "DEFAULT_ROW_CAP",
+    "DEFAULT_TIMEOUT_S",
+    "TABLE_KINDS",
+    "TABLE_LAYOUTS",
+    "REGION_LEVELS",
+    "SECTOR_SCHEMES",
+    "REGION_SCHEMES",
+    "MATCH_LEVELS",
+    "BLEND_WEIGHTS",
+    "SIMILAR_MEASURES",
+    "EXPORT_FORMATS",
+    "MAX_UPLOAD_MB",
+    "APP_SETTINGS",
+    # store-free functions
+    "demo_dir",
+    "measure_names",
+    "measure_catalogue",
+    "named_queries",
+    "check_query_params",
+    "parse_param",
+    "open_table",
+    "export",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+#: ``progress(done, total, what)``: ``done`` of ``total`` (None: unknown) records or rows
+#: of the step ``what`` (``"checking rows"``, ``"writing Region"``...), as loads go.
+Progress = LoaderProgress
+#: Sector levels ``match``/``compare`` take: codes as loaded, or rolled up to the rox taxonomy.
+MATCH_LEVELS: tuple[str, ...] = tuple(matching.LEVELS)
+#: The ``blend`` measure's components and their default weights.
+BLEND_WEIGHTS: dict[str, float] = dict(matching.DEFAULT_WEIGHTS)
+#: The measures :meth:`Rox.similar_all` computes for all pairs at once (the set measures).
+SIMILAR_MEASURES: tuple[str, ...] = tuple(similar.MEASURES)
 
 
+def _export_formats() -> tuple[str, ...]:
+    from rox.output import FORMATS
+
+    return tuple(FORMATS)
+
+
+#: Formats :func:`export` writes (``xlsx`` as bytes, the others as text).
+EXPORT_FORMATS: tuple[str, ...] = _export_formats()
+
+#: Largest upload the app's Load page takes, in MB (Streamlit's ``server.maxUploadSize``).
+MAX_UPLOAD_MB = 50
+#: The Streamlit settings the app runs with. ``.streamlit/config.toml`` holds the same
+#: values (tests/test_app_settings.py checks it); ``rox app`` passes them as flags, so
+#: they hold when it runs outside the project folder. The app listens on this machine
+#: only unless told otherwise (``rox app --host 0.0.0.0``; the Docker image does so);
+#: users see generic error messages, the details go to the server log.
+APP_SETTINGS: dict[str, str | int | bool] = {
+    "server.address": "127.0.0.1",
+    "server.maxUploadSize": MAX_UPLOAD_MB,
+    "server.fileWatcherType": "none",
+    "server.runOnSave": False,
+    "client.showErrorDetails": "none",
+    "client.toolbarMode": "minimal",
+    "browser.gatherUsageStats": False,
+    "browser.serverAddress": "localhost",
+}
+
+
+# ------------------------------------------------------------ store-free helpers
 def demo_dir() -> Path:
     """The bundled demo dataset (``data/demo``); ``ROX_DEMO_DIR`` overrides it."""
     env = os.environ.get("ROX_DEMO_DIR")
@@ -34,76 +155,322 @@ def demo_dir() -> Path:
     raise NotFound("the demo dataset (data/demo) was not found; set ROX_DEMO_DIR to its folder")
 
 
+def measure_names() -> list[str]:
+    """Every measure :meth:`Rox.match` accepts (the measure registry, :mod:`rox.queries.measures`).
+
+    >>> {"jaccard", "blend"} <= set(measure_names())
+    True
+    """
+    return measures.measure_names()
+
+
+def measure_catalogue() -> list[dict[str, Any]]:
+    """Each measure as plain data, for menus and ``--help``: name, description (one
+    line), formula, reference, input and score range.
+
+    >>> m = next(m for m in measure_catalogue() if m["name"] == "overlap")
+    >>> m["formula"], bool(m["description"])
+    ('|A∩B| / min(|A|, |B|)', True)
+    """
+    out = []
+    for name in measure_names():
+        d = measures.describe(name)
+        out.append(
+            {
+                "name": name,
+                "description": d["summary"],
+                "formula": d["formula"],
+                "reference": d["reference"],
+                "input": d["input"],
+                "range": d["range"],
+            }
+        )
+    return out
+
+
+def named_queries() -> list[dict[str, Any]]:
+    """The named queries (``queries/cypher``), sorted by name: name, params, param_docs, description.
+
+    >>> "shared-sectors" in {q["name"] for q in named_queries()}
+    True
+    """
+    return [
+        {"name": q.name, "params": list(q.params), "param_docs": list(q.param_docs), "description": q.description}
+        for q in sorted(registry.load_all().values(), key=lambda q: q.name)
+    ]
+
+
+def check_query_params(name: str, params: Mapping[str, Any]) -> None:
+    """Raise :class:`NotFound` for an unknown query and :class:`UsageError` naming the
+    missing or unknown parameters; needs no store (the CLI checks before opening one).
+
+    >>> check_query_params("shared-sectors", {"a": "GB-DER"})
+    Traceback (most recent call last):
+    ...
+    rox.graph.errors.UsageError: query 'shared-sectors': missing parameter(s) b (takes: a (region id), b (region id))
+    """
+    registry.check_params(name, params)
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """``k=v`` -> (k, v); v is read as JSON when it is a number, boolean, null, list or
+    object, else kept as a string (it reaches the database as a parameter either way).
+    Raises ``ValueError`` when the text is not ``KEY=VALUE``.
+
+    >>> parse_param("region=GB-DER")
+    ('region', 'GB-DER')
+    >>> parse_param("limit=10")
+    ('limit', 10)
+    >>> parse_param("name=x' }) DETACH DELETE n //")
+    ('name', "x' }) DETACH DELETE n //")
+    """
+    if "=" not in text:
+        raise ValueError(f"--param takes KEY=VALUE, got {text!r}")
+    key, value = text.split("=", 1)
+    if not key.isidentifier():
+        raise ValueError(f"parameter name {key!r} is not a valid identifier")
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return key, value
+    if isinstance(parsed, (int, float, bool, list, dict)) or parsed is None:
+        return key, parsed
+    return key, value
+
+
+def open_table(spec: TableSpec | str | Path) -> Table:
+    """Open a statistical table and detect its layout and columns, without a store
+    (bad options fail here, before anything starts). Raises :class:`ValidationFailed`."""
+    from rox.loaders.tables import open_table as _open_table
+
+    return _open_table(_as_spec(spec))
+
+
+def export(rows: Iterable[Mapping[str, Any]], fmt: str, params: Mapping[str, Any] | None = None) -> str | bytes:
+    """Rows in ``fmt`` (one of :data:`EXPORT_FORMATS`), with ``params`` carried along.
+
+    >>> print(export([{"region": "CN-AH", "score": 0.5}], "csv", {"measure": "jaccard"}), end="")
+    region,score,param_measure
+    CN-AH,0.5,jaccard
+    """
+    from rox.output import render
+
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown export format {fmt!r} (one of: {', '.join(EXPORT_FORMATS)})")
+    return render(list(rows), fmt, params)
+
+
+def _as_spec(spec: TableSpec | str | Path) -> TableSpec:
+    return spec if isinstance(spec, TableSpec) else TableSpec(Path(spec))
+
+
+@dataclass
+class FileCheck:
+    """Entity files parsed and validated without writing: the records and every problem."""
+
+    records: list[RawRecord]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# ------------------------------------------------------------------- the facade
 class Rox:
-    """One rox session over one store."""
+    """One rox session over one store: load, query, match, compare, export."""
 
     def __init__(self, store: Store):
         self.store = store
+        #: Messages about loads that died half-way and were rolled back when the store was opened.
+        self.recovered: list[str] = []
 
     @classmethod
-    def open(cls, *, db: str | None = None, neo4j: str | None = None) -> "Rox":
-        """Open the store chosen by ``db``/``neo4j``, the environment or the default."""
-        return cls(open_store(db=db, neo4j=neo4j))
+    def open(cls, *, db: str | None = None, neo4j: str | None = None) -> Rox:
+        """Open the store chosen by ``db``/``neo4j``, the environment or the default.
+
+        Loads that died half-way (``kill -9``, a crash) are rolled back first; ``recovered``
+        holds one message for each."""
+        from rox.loaders.loads import recover_unfinished_loads
+
+        rx = cls(open_store(db=db, neo4j=neo4j))
+        rx.recovered = recover_unfinished_loads(rx.store)
+        return rx
 
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "Rox":
+    def __enter__(self) -> Rox:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- loading -------------------------------------------------------------
-    def load(self, paths: Iterable[str | Path]) -> LoadReport:
-        """Validate and load entity files (YAML/CSV); all or nothing."""
-        return load_paths(self.store, paths)
+    @property
+    def engine(self) -> str:
+        """``"falkordb"`` or ``"neo4j"``."""
+        return self.store.engine
 
-    def load_table(self, spec, opts=None, progress=None):
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
+
+    def describe(self) -> str:
+        """The store in one password-free line, e.g. ``embedded FalkorDB at /path/rox.db``."""
+        return self.store.settings.describe()
+
+    # -- loading -------------------------------------------------------------
+    def check(self, paths: Iterable[str | Path]) -> FileCheck:
+        """Parse and validate entity files (YAML/CSV, or folders of them) against the
+        files and the store, writing nothing: the records and every problem."""
+        records, problems = entities.read_files(entities.expand_paths(paths))
+        try:
+            entities.build_plan(records, entities.known_ids(self.store, records))
+        except ValidationFailed as exc:
+            problems = list(problems) + list(exc.problems)
+        ordered = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.reason))
+        return FileCheck(records, ordered)
+
+    def load(self, paths: Iterable[str | Path], progress: Progress | None = None) -> LoadReport:
+        """Validate and load entity files (YAML/CSV); all or nothing. ``progress`` is
+        called as records are checked and written (see :data:`Progress`)."""
+        return entities.load_paths(self.store, paths, progress=progress)
+
+    def load_demo(self, progress: Progress | None = None) -> LoadReport:
+        """Load the demo dataset built from the two seed documents."""
+        return self.load([demo_dir()], progress)
+
+    def load_table(
+        self,
+        spec: TableSpec | str | Path,
+        options: LoadOptions | None = None,
+        progress: Progress | None = None,
+        *,
+        table: Table | None = None,
+    ) -> LoadSummary:
         """Validate and load one statistical table (region x sector values); all or nothing.
 
-        ``spec`` is a :class:`loaders.tables.TableSpec` (or a path), ``opts`` a
-        :class:`loaders.table_writer.LoadOptions`; returns a ``LoadSummary``.
+        ``spec`` is a :class:`TableSpec` or a path, ``options`` a :class:`LoadOptions`;
+        ``table`` an already opened :func:`open_table` result (saves reading it twice).
         """
-        from rox.loaders.table_writer import load_table
-        from rox.loaders.tables import TableSpec
+        from rox.loaders.table_load import load_table
 
-        if not isinstance(spec, TableSpec):
-            spec = TableSpec(Path(spec))
-        return load_table(self.store, spec, opts, progress)
+        return load_table(self.store, _as_spec(spec), options, progress, table=table)
 
-    def load_demo(self) -> LoadReport:
-        """Load the demo dataset built from the two seed documents."""
-        return self.load([demo_dir()])
+    def loads(self) -> list[dict[str, Any]]:
+        """Every load in the store's journal, oldest first: id, kind, file, status
+        (running, done, recovered, undone), started, finished, counts."""
+        from dataclasses import asdict
+
+        from rox.loaders.loads import list_loads
+
+        return [asdict(entry) for entry in list_loads(self.store)]
+
+    def undo_load(self, load_id: str) -> str:
+        """Take back finished load ``load_id`` (the latest one in effect): what it created
+        is deleted, the values it changed are put back. Returns what was done."""
+        from rox.loaders.loads import undo_load
+
+        return undo_load(self.store, load_id)
 
     # -- reading -------------------------------------------------------------
-    def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a named query from ``queries/cypher``."""
+    def query(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Run a named query from ``queries/cypher`` (values are always parameters)."""
         return registry.run_named(self.store, name, params)
 
-    def cypher(self, text: str, params: dict[str, Any] | None = None, *, row_cap: int = DEFAULT_ROW_CAP,
-               timeout_s: float = DEFAULT_TIMEOUT_S) -> Result:
-        """Run user Cypher read-only, with a row cap and a timeout."""
-        return self.store.read_only(text, params or {}, row_cap=row_cap, timeout_s=timeout_s)
+    def queries(self) -> list[dict[str, Any]]:
+        """The named queries with their parameters and descriptions (:func:`named_queries`)."""
+        return named_queries()
+
+    def query_text(self, name: str) -> str:
+        """The Cypher of a named query, as this store's engine runs it."""
+        return registry.get(name).text(self.store.engine)
+
+    def cypher(
+        self,
+        text: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        row_cap: int = DEFAULT_ROW_CAP,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> Result:
+        """Run user Cypher read-only (write clauses refused; the database enforces it
+        too), with a row cap and a timeout."""
+        return self.store.read_only(text, dict(params or {}), row_cap=row_cap, timeout_s=timeout_s)
 
     def stats(self) -> list[dict[str, Any]]:
         """Counts of nodes by label and relationships by type."""
         return self.query("stats")
 
+    def regions(self) -> list[dict[str, Any]]:
+        """Every region: id, name, kind, country, part_of, aliases, coordinates."""
+        return self.query("regions")
+
+    def sectors(self) -> list[dict[str, Any]]:
+        """Every sector: id, name and its place in the taxonomy."""
+        return self.query("sectors")
+
     def schema(self) -> list[dict[str, Any]]:
         """The model: each label and relationship type with its properties and count."""
         counts = {(r["kind"], r["name"]): r["count"] for r in self.stats()}
         rows = [
-            {"kind": "node", "name": label, "from": "", "to": "", "properties": ", ".join(model.NODE_PROPERTIES[label]),
-             "count": counts.get(("node", label), 0)}
+            {
+                "kind": "node",
+                "name": label,
+                "from": "",
+                "to": "",
+                "properties": ", ".join(model.NODE_PROPERTIES[label]),
+                "count": counts.get(("node", label), 0),
+            }
             for label in model.LABELS
         ]
         rows += [
-            {"kind": "relationship", "name": rel.name, "from": rel.start, "to": rel.end,
-             "properties": ", ".join(rel.properties), "count": counts.get(("relationship", rel.name), 0)}
+            {
+                "kind": "relationship",
+                "name": rel.name,
+                "from": rel.start,
+                "to": rel.end,
+                "properties": ", ".join(rel.properties),
+                "count": counts.get(("relationship", rel.name), 0),
+            }
             for rel in model.REL_TYPES.values()
         ]
         return rows
+
+    def measures(self) -> list[dict[str, str]]:
+        """Each measure's name and description (:func:`measure_catalogue`)."""
+        return measure_catalogue()
+
+    # -- matching ------------------------------------------------------------
+    def match(self, region: str, **options: Any) -> MatchResult:
+        """Rank partner regions for ``region`` (an id or a name) with explanations.
+
+        ``options`` are those of :func:`rox.queries.matching.match` (``measure``, ``top``,
+        ``year``, ``source``, ``threshold``, ``strict``, ``exclude_same_country``,
+        ``countries``, ``kinds``, ``min_population``, ``max_population``,
+        ``min_sectors``, ``weights``, ``level``, ``include_related``).
+        """
+        return matching.match(self.store, self.resolve_region(region), **options)
+
+    def compare(self, a: str, b: str, **options: Any) -> dict[str, Any]:
+        """Two regions (ids or names) side by side: profiles, shared and complementary
+        sectors, bridges and overlap scores. ``options``: ``year``, ``source``,
+        ``threshold``, ``strict``, ``level``."""
+        return matching.compare(self.store, self.resolve_region(a), self.resolve_region(b), **options)
+
+    def similar_all(
+        self, measure: str = "jaccard", top: int = 10, write: bool = False, **matrix_options: Any
+    ) -> list[dict[str, Any]]:
+        """Every region's ``top`` most similar regions by ``measure`` (one of
+        :data:`SIMILAR_MEASURES`): rows ``{region, partner, measure, score, rank}``.
+
+        With ``write=True`` the pairs replace that measure's
+        ``(:Region)-[:SIMILAR_TO {measure, score, rank, params}]->(:Region)`` and the
+        result is one summary row (relationships written and deleted, timings).
+        ``matrix_options``: ``year``, ``source``, ``level``, ``threshold``, ``strict``,
+        ``min_score`` (see :func:`rox.queries.similar.similar_all`).
+        """
+        return similar.similar_all(self.store, measure=measure, top=top, write=write, **matrix_options)
 
     def resolve_region(self, text: str) -> str:
         """A region id from an id or a name (case-insensitive, aliases too).
@@ -111,7 +478,7 @@ class Rox:
         Raises :class:`NotFound` when nothing matches and :class:`AmbiguousName`,
         listing the candidates, when several regions share the name.
         """
-        rows = self.query("regions")
+        rows = self.regions()
         by_id = {r["id"]: r for r in rows}
         if text in by_id:
             return text
@@ -127,6 +494,9 @@ class Rox:
         if len(hits) > 1:
             raise AmbiguousName(text, sorted((h["id"], _describe(h, by_id)) for h in hits))
         raise NotFound(f"no region with id or name {text!r}; try `rox query search-nodes --param text={text}`")
+
+    # -- exports -------------------------------------------------------------
+    export = staticmethod(export)
 
 
 def _describe(row: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> str:

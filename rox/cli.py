@@ -1,60 +1,66 @@
 """The ``rox`` command: a thin shell over :class:`rox.api.Rox`.
 
-Exit codes: 0 ok, 1 data or runtime error (a :class:`graph.errors.RoxError`, or a
-file that cannot be written), 2 usage error (argparse's, or :class:`graph.errors.UsageError`).
-Errors print one clear message on stderr, no traceback.
+Exit codes: 0 ok, 1 data or runtime error (a :class:`rox.api.RoxError`, or a
+file that cannot be written), 2 usage error (argparse's, or :class:`rox.api.UsageError`).
+Errors print one clear message on stderr, no traceback. Usage is checked before
+the store is opened, so a mistyped command never creates a database.
+
+This module holds the parser, the shared helpers and the general commands; the
+matching commands are in :mod:`rox.cli_match`, table loading in :mod:`rox.cli_tables`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from rox.graph.errors import RoxError, UsageError
-from rox import __version__
-from rox.output import FORMATS, render
+from rox import __version__, api
+from rox.output import render
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, Handler] = {}
+_EXTENSIONS: list[Callable[[Any], None]] = []
 
 
-def command(name: str):
-    def deco(fn):
+def command(name: str) -> Callable[[Handler], Handler]:
+    """Register the function running sub-command ``name``."""
+
+    def deco(fn: Handler) -> Handler:
         COMMANDS[name] = fn
         return fn
 
     return deco
 
 
-def parse_param(text: str) -> tuple[str, Any]:
-    """``k=v`` -> (k, v); v is read as JSON when it is a number, boolean, null, list or
-    object, else kept as a string.
+def extension(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Register a function that adds sub-commands to the parser (matching, table loading)."""
+    _EXTENSIONS.append(fn)
+    return fn
 
-    >>> parse_param("region=GB-DER")
-    ('region', 'GB-DER')
-    >>> parse_param("limit=10")
+
+def param(text: str) -> tuple[str, Any]:
+    """An argparse type for ``--param KEY=VALUE`` (see :func:`rox.api.parse_param`).
+
+    >>> param("limit=10")
     ('limit', 10)
-    >>> parse_param("name=x' }) DETACH DELETE n //")
-    ('name', "x' }) DETACH DELETE n //")
+    >>> param("novalue")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: --param takes KEY=VALUE, got 'novalue'
     """
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"--param takes KEY=VALUE, got {text!r}")
-    key, value = text.split("=", 1)
-    if not key.isidentifier():
-        raise argparse.ArgumentTypeError(f"parameter name {key!r} is not a valid identifier")
     try:
-        parsed = json.loads(value)
-        if isinstance(parsed, (int, float, bool, list, dict)) or parsed is None:
-            return key, parsed
-    except ValueError:
-        pass
-    return key, value
+        return api.parse_param(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def positive(kind):
+def positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     """An argparse type: a number of ``kind`` greater than zero (else a usage error).
 
     >>> positive(int)("3")
@@ -64,7 +70,8 @@ def positive(kind):
     ...
     argparse.ArgumentTypeError: must be greater than 0, got '0'
     """
-    def convert(text: str):
+
+    def convert(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:
@@ -73,94 +80,152 @@ def positive(kind):
             raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
         return value
 
-    convert.__name__ = kind.__name__
+    convert.__name__ = getattr(kind, "__name__", "number")
     return convert
 
 
+def add_format(sp: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "json", "csv")) -> None:
+    sp.add_argument("--format", choices=choices, default="table")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="rox", description="rox, the Region Overlap eXplorer: partner regions by industry overlap.")
+    p = argparse.ArgumentParser(
+        prog="rox", description="rox, the Region Overlap eXplorer: partner regions by industry overlap."
+    )
     p.add_argument("--version", action="version", version=f"rox {__version__}")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--db", metavar="PATH", help="embedded FalkorDB database file (default: $ROX_DB or ~/.local/share/rox/rox.db)")
-    where.add_argument("--neo4j", metavar="URI", help="use Neo4j at URI (default: $NEO4J_URI); user/password from NEO4J_USER/NEO4J_PASSWORD")
+    where.add_argument(
+        "--db", metavar="PATH", help="embedded FalkorDB database file (default: $ROX_DB or ~/.local/share/rox/rox.db)"
+    )
+    where.add_argument(
+        "--neo4j",
+        metavar="URI",
+        help="use Neo4j at URI (default: $NEO4J_URI); user/password from NEO4J_USER/NEO4J_PASSWORD",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    sub.add_parser("demo", help="load the demo dataset (Derby-Hefei, Midlands-Maharashtra and comparators)")
-
-    s = sub.add_parser("load", help="validate and load entity files (YAML/CSV) or folders of them")
-    s.add_argument("paths", nargs="+", metavar="PATH")
-
-    def fmt(sp, choices=("table", "json", "csv")):
-        sp.add_argument("--format", choices=choices, default="table")
-
-    s = sub.add_parser("query", help="run a named query from queries/cypher")
-    s.add_argument("name", nargs="?", help="query name (omit to list them)")
-    s.add_argument("--param", action="append", type=parse_param, default=[], metavar="K=V")
-    fmt(s)
-
-    s = sub.add_parser("cypher", help="run read-only Cypher (writes are refused)")
-    s.add_argument("text")
-    s.add_argument("--param", action="append", type=parse_param, default=[], metavar="K=V")
-    s.add_argument("--limit", type=positive(int), default=1000, help="row cap (default 1000)")
-    s.add_argument("--timeout", type=positive(float), default=10.0, help="seconds (default 10)")
-    fmt(s)
-
-    s = sub.add_parser("stats", help="count nodes by label and relationships by type")
-    fmt(s)
-    s = sub.add_parser("schema", help="the graph model with counts")
-    fmt(s)
-
-    s = sub.add_parser("app", help="open the Streamlit app on this store")
-    s.add_argument("--port", type=int, default=8501)
-    s.add_argument("--headless", action="store_true", help="do not open a browser")
-
+    _add_general(sub)
     for extend in _EXTENSIONS:
         extend(sub)
     return p
 
 
-_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+def _add_general(sub: Any) -> None:
+    sub.add_parser("demo", help="load the demo dataset (Derby-Hefei, Midlands-Maharashtra and comparators)")
+    s = sub.add_parser("load", help="validate and load entity files (YAML/CSV) or folders of them")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+
+    s = sub.add_parser("query", help="run a named query from queries/cypher")
+    s.add_argument("name", nargs="?", help="query name (omit to list them)")
+    s.add_argument("--param", action="append", type=param, default=[], metavar="K=V")
+    add_format(s)
+
+    s = sub.add_parser("cypher", help="run read-only Cypher (writes are refused)")
+    s.add_argument("text")
+    s.add_argument("--param", action="append", type=param, default=[], metavar="K=V")
+    s.add_argument(
+        "--limit", type=positive(int), default=api.DEFAULT_ROW_CAP, help=f"row cap (default {api.DEFAULT_ROW_CAP})"
+    )
+    s.add_argument(
+        "--timeout",
+        type=positive(float),
+        default=api.DEFAULT_TIMEOUT_S,
+        help=f"seconds (default {api.DEFAULT_TIMEOUT_S:g})",
+    )
+    add_format(s)
+
+    add_format(sub.add_parser("stats", help="count nodes by label and relationships by type"))
+    add_format(sub.add_parser("schema", help="the graph model with counts"))
+
+    s = sub.add_parser("loads", help="list the loads of this store, or undo the latest (rox loads undo LOAD_ID)")
+    s.add_argument("action", nargs="?", choices=("list", "undo"), default="list")
+    s.add_argument("load_id", nargs="?", metavar="LOAD_ID", help="the load to undo (see `rox loads`)")
+    add_format(s)
+
+    s = sub.add_parser("app", help="open the Streamlit app on this store")
+    s.add_argument(
+        "--host",
+        default=None,
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface)",
+    )
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--headless", action="store_true", help="do not open a browser")
 
 
-def extension(fn):
-    """Register a function that adds sub-commands (matching, table loading)."""
-    _EXTENSIONS.append(fn)
-    return fn
+def open_rox(args: argparse.Namespace) -> api.Rox:
+    """The session on the store chosen by ``--db`` / ``--neo4j`` (or the environment);
+    says on stderr which half-finished loads were rolled back on opening it."""
+    rx = api.Rox.open(db=args.db, neo4j=args.neo4j)
+    for message in rx.recovered:
+        print(f"rox: note: {message}", file=sys.stderr)
+    return rx
 
 
-def _open(args):
-    from rox.api import Rox
+def terminal_progress(enabled: bool) -> tuple[api.Progress | None, Callable[[], None]]:
+    """A :data:`rox.api.Progress` callback drawing a rich bar (records/s) on stderr, and
+    a closer. A step that counts towards the same total moves the same bar (its name
+    shown); a step with a total of its own starts a new bar."""
+    if not enabled:
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    return Rox.open(db=args.db, neo4j=args.neo4j)
+    prog = Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>5.1f}%"),
+        TextColumn("{task.completed:>12,.0f}"),
+        TextColumn("{task.fields[rate]:>9,.0f}/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    current: dict[str, Any] = {}
+    prog.start()
+
+    def update(done: int, total: int | None, what: str) -> None:
+        if not current or current["total"] != total:
+            current.update(task=prog.add_task(what, total=total or None, rate=0.0), total=total, t0=time.perf_counter())
+        rate = done / max(time.perf_counter() - current["t0"], 1e-9)
+        prog.update(current["task"], description=what, completed=done, total=total or None, rate=rate)
+
+    return update, prog.stop
 
 
-def emit(rows, fmt: str, meta=None, out=None) -> None:
+def emit(rows: Any, fmt: str, meta: Any = None, out: str | None = None) -> None:
+    """Print ``rows`` in ``fmt`` (or write them to ``out``)."""
     data = render(rows, fmt, meta)
     if out:
         Path(out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
         return
     if isinstance(data, bytes):
-        raise RoxError(f"--format {fmt} writes a binary file; give --out FILE")
+        raise api.RoxError(f"--format {fmt} writes a binary file; give --out FILE")
     sys.stdout.write(data if data.endswith("\n") else data + "\n")
 
 
 @command("demo")
-def _demo(args) -> int:
-    with _open(args) as rx:
-        report = rx.load_demo()
-    _report(report)
-    return 0
+def _demo(args: argparse.Namespace) -> int:
+    return _load_entities(args, None)
 
 
 @command("load")
-def _load(args) -> int:
-    with _open(args) as rx:
-        report = rx.load(args.paths)
+def _load(args: argparse.Namespace) -> int:
+    return _load_entities(args, args.paths)
+
+
+def _load_entities(args: argparse.Namespace, paths: list[str] | None) -> int:
+    """Load entity files (the demo when ``paths`` is None), with a progress bar on a terminal."""
+    progress, stop = terminal_progress(sys.stderr.isatty())
+    try:
+        with open_rox(args) as rx:
+            report = rx.load_demo(progress) if paths is None else rx.load(paths, progress)
+    finally:
+        stop()
     _report(report)
     return 0
 
 
-def _report(report) -> None:
+def _report(report: api.LoadReport) -> None:
     parts = [f"{n} {label}" for label, n in report.nodes.items()]
     rels = [f"{n} {rel}" for rel, n in report.relationships.items()]
     # Counts of rows merged (MERGE on ids): the same on every run; a reload changes nothing.
@@ -168,24 +233,27 @@ def _report(report) -> None:
 
 
 @command("query")
-def _query(args) -> int:
-    from rox.queries import registry
-
+def _query(args: argparse.Namespace) -> int:
     if not args.name:
-        rows = [{"name": q.name, "params": ", ".join(q.param_docs), "description": q.description}
-                for q in sorted(registry.load_all().values(), key=lambda q: q.name)]
-        emit(rows, args.format)
+        emit(
+            [
+                {"name": q["name"], "params": ", ".join(q["param_docs"]), "description": q["description"]}
+                for q in api.named_queries()
+            ],
+            args.format,
+        )
         return 0
-    registry.check_params(args.name, dict(args.param))  # usage errors before opening the store
-    with _open(args) as rx:
-        rows = rx.query(args.name, **dict(args.param))
+    params = dict(args.param)
+    api.check_query_params(args.name, params)  # usage errors before opening the store
+    with open_rox(args) as rx:
+        rows = rx.query(args.name, **params)
     emit(rows, args.format)
     return 0
 
 
 @command("cypher")
-def _cypher(args) -> int:
-    with _open(args) as rx:
+def _cypher(args: argparse.Namespace) -> int:
+    with open_rox(args) as rx:
         res = rx.cypher(args.text, dict(args.param), row_cap=args.limit, timeout_s=args.timeout)
     emit(res.rows, args.format)
     if res.truncated:
@@ -194,35 +262,66 @@ def _cypher(args) -> int:
 
 
 @command("stats")
-def _stats(args) -> int:
-    with _open(args) as rx:
+def _stats(args: argparse.Namespace) -> int:
+    with open_rox(args) as rx:
         emit(rx.stats(), args.format)
     return 0
 
 
 @command("schema")
-def _schema(args) -> int:
-    with _open(args) as rx:
+def _schema(args: argparse.Namespace) -> int:
+    with open_rox(args) as rx:
         emit(rx.schema(), args.format)
     return 0
 
 
-@command("app")
-def _app(args) -> int:
-    import subprocess
+@command("loads")
+def _loads(args: argparse.Namespace) -> int:
+    if args.action == "undo" and not args.load_id:
+        raise api.UsageError("rox loads undo takes the LOAD_ID to undo (`rox loads` lists them)")
+    if args.action == "list" and args.load_id:
+        raise api.UsageError(f"unexpected {args.load_id!r}: to undo a load, `rox loads undo {args.load_id}`")
+    with open_rox(args) as rx:
+        if args.action == "undo":
+            print(rx.undo_load(args.load_id))
+            return 0
+        rows = [
+            {k: r[k] for k in ("id", "kind", "file", "status", "started", "finished", "counts")} for r in rx.loads()
+        ]
+    emit(rows, args.format)
+    return 0
 
+
+@command("app")
+def _app(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.db:
         env["ROX_DB"] = args.db
     if args.neo4j:
         env["NEO4J_URI"] = args.neo4j
-    cmd = [sys.executable, "-m", "streamlit", "run", app_script(), "--server.port", str(args.port),
-           "--browser.gatherUsageStats", "false"]
-    if args.headless:
-        cmd += ["--server.headless", "true"]
-    # From the project folder when there is one, so Streamlit reads .streamlit/config.toml.
+    # From the project folder when there is one, so Streamlit reads .streamlit/config.toml too.
     project = Path(__file__).resolve().parents[1]
-    return subprocess.call(cmd, env=env, cwd=project if (project / ".streamlit").is_dir() else None)
+    cwd = project if (project / ".streamlit").is_dir() else None
+    return subprocess.call(app_command(args.host, args.port, args.headless), env=env, cwd=cwd)
+
+
+def app_command(host: str | None = None, port: int = 8501, headless: bool = False) -> list[str]:
+    """The ``streamlit run`` command line of ``rox app``: rox's server settings as
+    flags (it may run outside the project folder, without .streamlit/config.toml).
+
+    >>> cmd = app_command()
+    >>> cmd[cmd.index("--server.address") + 1], cmd[cmd.index("--client.showErrorDetails") + 1]
+    ('127.0.0.1', 'none')
+    """
+    settings: dict[str, Any] = {**api.APP_SETTINGS, "server.port": port}
+    if host:
+        settings["server.address"] = host
+    if headless:
+        settings["server.headless"] = True
+    cmd = [sys.executable, "-m", "streamlit", "run", app_script()]
+    for key, value in settings.items():
+        cmd += [f"--{key}", str(value).lower() if isinstance(value, bool) else str(value)]
+    return cmd
 
 
 def app_script() -> str:
@@ -230,20 +329,20 @@ def app_script() -> str:
     import importlib.util
 
     spec = importlib.util.find_spec("rox.webapp.entry")
-    assert spec is not None and spec.origin, "rox.webapp is installed with rox"
+    if spec is None or not spec.origin:
+        raise api.RoxError("the app (rox.webapp) is not installed with rox; reinstall rox")
     return spec.origin
 
 
 def main(argv: list[str] | None = None) -> int:
     _load_extensions()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except UsageError as exc:
+    except api.UsageError as exc:
         print(f"rox: error: {exc}", file=sys.stderr)
         return 2
-    except RoxError as exc:
+    except api.RoxError as exc:
         print(f"rox: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # e.g. --out in a folder that does not exist
@@ -256,15 +355,4 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load_extensions() -> None:
     """Import the modules that add sub-commands (they register themselves)."""
-    import importlib
-
-    for mod in ("rox.cli_match", "rox.cli_tables"):
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    from rox import cli_match, cli_tables  # noqa: F401

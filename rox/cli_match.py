@@ -1,70 +1,129 @@
-"""``rox match`` and ``rox compare``: partner ranking and two-region comparison.
+"""``rox match``, ``rox compare`` and ``rox similar --all``: partner ranking, two-region
+comparison and the all-pairs similarity list.
 
-Registers itself with :func:`rox.cli.extension`; all logic is in
-:mod:`queries.matching`.
+Registers itself with :func:`rox.cli.extension`; the work is done by
+:meth:`rox.api.Rox.match`, :meth:`~rox.api.Rox.compare` and :meth:`~rox.api.Rox.similar_all`.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import Any
 
-from rox.cli import COMMANDS, _open, command, emit, extension, positive
-from rox.output import FORMATS
+from rox import api
+from rox.cli import command, emit, extension, open_rox, positive
+from rox.output import FORMATS, json_text
+
+MATCH_TABLE_COLUMNS = ("rank", "region", "name", "country", "score", "shared_sectors", "firms", "agreements")
+
+
+def _add_matrix_options(s: argparse.ArgumentParser) -> None:
+    """The options choosing the region x sector facts and the presence rule."""
+    s.add_argument("--year", type=int, help="data year (default: each region's latest)")
+    s.add_argument("--source", help="use only this source's facts (e.g. one statistical table)")
+    s.add_argument(
+        "--level",
+        choices=api.MATCH_LEVELS,
+        default="fine",
+        help="sector level: codes as loaded, or rolled up to the rox taxonomy",
+    )
+    s.add_argument("--threshold", type=float, default=1.0, help="presence: RCA >= threshold (default 1)")
+    s.add_argument("--strict", action="store_true", help="presence: RCA > threshold")
 
 
 @extension
-def add_commands(sub) -> None:
-    from rox.queries.matching import measure_names
+def add_commands(sub: Any) -> None:
+    _add_match(sub)
+    s = sub.add_parser("compare", help="compare two regions: profiles, shared and complementary sectors, bridges")
+    s.add_argument("a")
+    s.add_argument("b")
+    _add_matrix_options(s)
+    s.add_argument("--format", choices=("table", "json"), default="table")
+    _add_similar(sub)
 
-    s = sub.add_parser("match", help="rank partner regions for a region, with explanations")
+
+def _add_match(sub: Any) -> None:
+    s = sub.add_parser(
+        "match",
+        help="rank partner regions for a region, with explanations",
+        epilog="measures:\n" + "\n".join(f"  {m['name']:<18} {m['description']}" for m in api.measure_catalogue()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     s.add_argument("region", help="region id or name (case-insensitive)")
-    s.add_argument("--measure", default="jaccard", choices=measure_names())
+    s.add_argument("--measure", default="jaccard", choices=api.measure_names())
     s.add_argument("--top", type=positive(int), default=10)
-    s.add_argument("--year", type=int, help="data year (default: each region's latest)")
-    s.add_argument("--source", help="use only this source's facts (e.g. one statistical table)")
-    s.add_argument("--threshold", type=float, default=1.0, help="presence: RCA >= threshold (default 1)")
-    s.add_argument("--strict", action="store_true", help="presence: RCA > threshold")
+    _add_matrix_options(s)
     s.add_argument("--exclude-same-country", action="store_true")
-    s.add_argument("--include-related", action="store_true",
-                   help="keep the regions containing REGION or inside it (left out by default)")
+    s.add_argument(
+        "--include-related",
+        action="store_true",
+        help="keep the regions containing REGION or inside it (left out by default)",
+    )
     s.add_argument("--country", action="append", dest="countries", metavar="CC", help="only these countries (repeat)")
     s.add_argument("--kind", action="append", dest="kinds", metavar="KIND", help="only these region kinds (repeat)")
     s.add_argument("--min-population", type=int)
     s.add_argument("--max-population", type=int)
     s.add_argument("--min-sectors", type=int, default=1, help="only regions with at least this many sectors")
-    s.add_argument("--level", choices=("fine", "taxonomy"), default="fine",
-                   help="sector level: codes as loaded, or rolled up to the rox taxonomy")
-    s.add_argument("--weights", help="blend weights, e.g. overlap=0.5,complementarity=0.2,links=0.15,agreements=0.1,trade=0.05")
+    s.add_argument(
+        "--weights", help="blend weights, e.g. " + ",".join(f"{k}={v:g}" for k, v in api.BLEND_WEIGHTS.items())
+    )
     s.add_argument("--format", choices=FORMATS, default="table")
     s.add_argument("--out", metavar="FILE", help="write to FILE (required for xlsx)")
 
-    s = sub.add_parser("compare", help="compare two regions: profiles, shared and complementary sectors, bridges")
-    s.add_argument("a")
-    s.add_argument("b")
-    s.add_argument("--year", type=int)
-    s.add_argument("--source")
-    s.add_argument("--level", choices=("fine", "taxonomy"), default="fine")
-    s.add_argument("--threshold", type=float, default=1.0, help="presence: RCA >= threshold (default 1)")
-    s.add_argument("--strict", action="store_true", help="presence: RCA > threshold")
-    s.add_argument("--format", choices=("table", "json"), default="table")
+
+def _add_similar(sub: Any) -> None:
+    s = sub.add_parser(
+        "similar",
+        help="every region's most similar regions by one measure (--all)",
+        description="Rank, for every region, its TOP most similar regions by MEASURE; with --write, "
+        "store them as (:Region)-[:SIMILAR_TO {measure, score, rank, params}]->(:Region). "
+        "For one region's partners with explanations, use `rox match REGION`.",
+    )
+    s.add_argument("--all", action="store_true", required=True, help="all regions (the only mode)")
+    s.add_argument("--measure", default="jaccard", choices=api.SIMILAR_MEASURES)
+    s.add_argument("--top", type=positive(int), default=10, help="partners per region (default 10)")
+    s.add_argument("--min-score", type=float, default=0.0, help="keep pairs scoring at least this (0 to 1; default 0)")
+    s.add_argument(
+        "--write",
+        action="store_true",
+        help="store the pairs as SIMILAR_TO relationships (replacing this measure's) and print a summary",
+    )
+    _add_matrix_options(s)
+    s.add_argument("--format", choices=FORMATS, default="table")
+    s.add_argument("--out", metavar="FILE", help="write to FILE (required for xlsx)")
+
+
+def matrix_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "year": args.year,
+        "source": args.source,
+        "level": args.level,
+        "threshold": args.threshold,
+        "strict": args.strict,
+    }
 
 
 @command("match")
-def _match(args) -> int:
-    from rox.queries.matching import match
-
-    with _open(args) as rx:
-        region = rx.resolve_region(args.region)
-        res = match(
-            rx.store, region, measure=args.measure, top=args.top, year=args.year, source=args.source,
-            threshold=args.threshold, strict=args.strict, exclude_same_country=args.exclude_same_country,
-            countries=args.countries, kinds=args.kinds, min_population=args.min_population,
-            max_population=args.max_population, min_sectors=args.min_sectors, weights=args.weights,
-            level=args.level, include_related=args.include_related,
+def _match(args: argparse.Namespace) -> int:
+    with open_rox(args) as rx:
+        res = rx.match(
+            args.region,
+            measure=args.measure,
+            top=args.top,
+            exclude_same_country=args.exclude_same_country,
+            countries=args.countries,
+            kinds=args.kinds,
+            min_population=args.min_population,
+            max_population=args.max_population,
+            min_sectors=args.min_sectors,
+            weights=args.weights,
+            include_related=args.include_related,
+            **matrix_options(args),
         )
     rows = res.rows if args.format == "json" else res.flat_rows()
     if args.format == "table":
-        rows = [{k: r[k] for k in ("rank", "region", "name", "country", "score", "shared_sectors", "firms", "agreements")} for r in rows]
+        rows = [{k: r[k] for k in MATCH_TABLE_COLUMNS} for r in rows]
     emit(rows, args.format, res.params, args.out)
     for note in res.notes:
         print(f"rox: note: {note}", file=sys.stderr)
@@ -72,32 +131,40 @@ def _match(args) -> int:
 
 
 @command("compare")
-def _compare(args) -> int:
-    import json
-
-    from rox.queries.matching import compare
-
-    with _open(args) as rx:
-        a, b = rx.resolve_region(args.a), rx.resolve_region(args.b)
-        out = compare(rx.store, a, b, year=args.year, source=args.source, level=args.level,
-                      threshold=args.threshold, strict=args.strict)
+def _compare(args: argparse.Namespace) -> int:
+    with open_rox(args) as rx:
+        out = rx.compare(args.a, args.b, **matrix_options(args))
     if args.format == "json":
-        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        print(json_text(out))
         return 0
-    print(f"{a} vs {b}  ({out['value_mode']}, {out['data_source']})  scores: " +
-          ", ".join(f"{k} {v}" for k, v in out["scores"].items()))
+    a, b = out["a"], out["b"]
+    print(
+        f"{a} vs {b}  ({out['value_mode']}, {out['data_source']})  scores: "
+        + ", ".join(f"{k} {v}" for k, v in out["scores"].items())
+    )
     emit(out["profiles"], "table")
-    for title, rows in (("shared sectors", out["shared"]),
-                        (f"{b} offers {a} (sectors {a} lacks but is close to)", out["complementary"]["b_offers_a"]),
-                        (f"{a} offers {b}", out["complementary"]["a_offers_b"])):
+    for title, rows in (
+        ("shared sectors", out["shared"]),
+        (f"{b} offers {a} (sectors {a} lacks but is close to)", out["complementary"]["b_offers_a"]),
+        (f"{a} offers {b}", out["complementary"]["a_offers_b"]),
+    ):
         if rows:
             print(f"{title}:")
             emit(rows, "table")
     for kind, rows in out["bridges"].items():
         if rows:
             print(f"{kind}:")
-            emit([{k: r.get(k) for k in ("id", "name", "a_place", "b_place", "sector", "source")} for r in rows], "table")
+            emit(
+                [{k: r.get(k) for k in ("id", "name", "a_place", "b_place", "sector", "source")} for r in rows], "table"
+            )
     return 0
 
 
-assert "match" in COMMANDS
+@command("similar")
+def _similar(args: argparse.Namespace) -> int:
+    options = {**matrix_options(args), "min_score": args.min_score}
+    with open_rox(args) as rx:
+        rows = rx.similar_all(args.measure, args.top, args.write, **options)
+    params = None if args.write or args.format == "table" else {"measure": args.measure, "top": args.top, **options}
+    emit(rows, args.format, params, args.out)
+    return 0

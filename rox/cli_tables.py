@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
+from typing import Any
 
-from rox.loaders.gazetteer import REGION_SCHEMES
-from rox.loaders.schemes import SCHEMES
-from rox.loaders.tables import LAYOUTS, REGION_LEVELS
-from rox.cli import COMMANDS, extension
+from rox import api
+from rox.cli import command, extension, open_rox, terminal_progress
 
 HELP = "load a region x sector table (long/wide CSV, XLSX, Eurostat TSV) with code crosswalks, all or nothing"
 
@@ -37,97 +35,127 @@ def _filter(text: str) -> tuple[str, str]:
 
 
 @extension
-def add_parser(sub) -> None:
-    s = sub.add_parser("load-table", help=HELP, description=HELP + ". Detects encoding, delimiter, layout and "
-                       "columns where it can and says what it detected; where it cannot, it says which option to give.")
+def add_parser(sub: Any) -> None:
+    s = sub.add_parser(
+        "load-table",
+        help=HELP,
+        description=HELP + ". Detects encoding, delimiter, layout and "
+        "columns where it can and says what it detected; where it cannot, it says which option to give.",
+    )
     s.add_argument("file", metavar="FILE")
     g = s.add_argument_group("layout and columns")
-    g.add_argument("--layout", choices=LAYOUTS, default="auto",
-                   help="long: one value column; wide-years: years as columns; wide-sectors: sectors as columns; "
-                        "eurostat: Eurostat TSV (default: detect)")
+    g.add_argument(
+        "--layout",
+        choices=api.TABLE_LAYOUTS,
+        default="auto",
+        help="long: one value column; wide-years: years as columns; wide-sectors: sectors as columns; "
+        "eurostat: Eurostat TSV (default: detect)",
+    )
     g.add_argument("--region-col", metavar="COL", help="column (or Eurostat dimension) with region codes or names")
     g.add_argument("--sector-col", metavar="COL", help="column (or Eurostat dimension) with sector codes")
-    g.add_argument("--sector-cols", metavar="COL,COL,...", type=lambda t: [c.strip() for c in t.split(",") if c.strip()],
-                   help="compose the sector code from hierarchical code columns, coarse to fine: the finest that is not "
-                        "all zeros (e.g. Division,Group,Class; detected for Census of India tables)")
+    g.add_argument(
+        "--sector-cols",
+        metavar="COL,COL,...",
+        type=lambda t: [c.strip() for c in t.split(",") if c.strip()],
+        help="compose the sector code from hierarchical code columns, coarse to fine: the finest that is not "
+        "all zeros (e.g. Division,Group,Class; detected for Census of India tables)",
+    )
     g.add_argument("--value-col", metavar="COL", help="column with the values (long layout)")
     g.add_argument("--year-col", metavar="COL", help="column with the year")
     g.add_argument("--region-name-col", metavar="COL", help="column with region names (used for unresolved codes)")
     g.add_argument("--sector-name-col", metavar="COL", help="column with sector names")
     g.add_argument("--sheet", metavar="NAME", help="XLSX sheet (default: the first)")
-    g.add_argument("--filter", action="append", type=_filter, default=[], metavar="COL=VALUE",
-                   help="keep only rows where COL (or a Eurostat dimension) equals VALUE; repeatable")
+    g.add_argument(
+        "--filter",
+        action="append",
+        type=_filter,
+        default=[],
+        metavar="COL=VALUE",
+        help="keep only rows where COL (or a Eurostat dimension) equals VALUE; repeatable",
+    )
     r = s.add_argument_group("reading")
     r.add_argument("--encoding", help="text encoding (default: detect UTF-8, else latin-1)")
     r.add_argument("--delimiter", help="field delimiter, e.g. ',' ';' tab (default: detect)")
     r.add_argument("--skip-rows", type=int, metavar="N", help="rows before the header (default: detect title rows)")
     c = s.add_argument_group("codes and values")
-    c.add_argument("--sector-scheme", choices=SCHEMES, help="sector classification (default: from the column name)")
-    c.add_argument("--region-scheme", choices=REGION_SCHEMES, default="auto",
-                   help="region codes: ITL/NUTS, ISO 3166, names/cities, raw (default: auto)")
+    c.add_argument(
+        "--sector-scheme", choices=api.SECTOR_SCHEMES, help="sector classification (default: from the column name)"
+    )
+    c.add_argument(
+        "--region-scheme",
+        choices=api.REGION_SCHEMES,
+        default="auto",
+        help="region codes: ITL/NUTS, ISO 3166, names/cities, raw (default: auto)",
+    )
     c.add_argument("--country", metavar="CC", help="ISO alpha-2 country to resolve region names in (e.g. GB)")
     c.add_argument("--year", type=int, help="keep only this year")
-    c.add_argument("--kind", help="what the values are: employment, establishments, gva, exports, imports, turnover, value")
+    c.add_argument(
+        "--kind", help="what the values are: employment, establishments, gva, exports, imports, turnover, value"
+    )
     c.add_argument("--unit", help="unit of the values (e.g. persons, 'GBP million', USD)")
-    c.add_argument("--level", default="finest",
-                   help="hierarchical tables: 'finest' (default: the finest breakdown present per region), "
-                        "a level name (section, division, group, class...) or 'all'")
-    c.add_argument("--region-level", choices=REGION_LEVELS,
-                   help="Census of India tables: keep the district rows (default; they add up to the state rows), "
-                        "the state rows (district 000) or all (both: do not add them up)")
+    c.add_argument(
+        "--level",
+        default="finest",
+        help="hierarchical tables: 'finest' (default: the finest breakdown present per region), "
+        "a level name (section, division, group, class...) or 'all'",
+    )
+    c.add_argument(
+        "--region-level",
+        choices=api.REGION_LEVELS,
+        help="Census of India tables: keep the district rows (default; they add up to the state rows), "
+        "the state rows (district 000) or all (both: do not add them up)",
+    )
     c.add_argument("--title", help="title of the Source node (default: the file name)")
     c.add_argument("--batch-size", type=int, default=10_000, help="rows per write (default 10000)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def _progress_factory(enabled: bool):
-    """A progress callback drawing a rich bar with rows/s on stderr, and a closer."""
-    if not enabled:
-        return None, lambda: None
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    console = Console(stderr=True)
-    prog = Progress(TextColumn("{task.description:<11}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
-                    TextColumn("{task.fields[rows]:>12,} rows"), TextColumn("{task.fields[rate]:>9,.0f} rows/s"),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False)
-    tasks: dict[str, tuple[int, float]] = {}
-    prog.start()
-
-    def update(phase: str, rows: int, done: int | None, total: int | None) -> None:
-        if phase not in tasks:
-            tasks[phase] = (prog.add_task(phase, total=total or None, rows=0, rate=0.0), time.perf_counter())
-        tid, t0 = tasks[phase]
-        rate = rows / max(time.perf_counter() - t0, 1e-9)
-        prog.update(tid, completed=done if done is not None else rows, total=total or None, rows=rows, rate=rate)
-
-    return update, prog.stop
+def table_spec(args: argparse.Namespace) -> api.TableSpec:
+    """What the options say about the file (``None``: detect it)."""
+    return api.TableSpec(
+        args.file,
+        layout=args.layout,
+        region_col=args.region_col,
+        sector_col=args.sector_col,
+        value_col=args.value_col,
+        year_col=args.year_col,
+        region_name_col=args.region_name_col,
+        sector_name_col=args.sector_name_col,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        skip_rows=args.skip_rows,
+        sheet=args.sheet,
+        filters=dict(args.filter),
+        sector_cols=args.sector_cols,
+        region_level=args.region_level,
+    )
 
 
-def run(args) -> int:
-    from rox.graph.store import open_store
-    from rox.loaders.table_writer import LoadOptions, load_table
-    from rox.loaders.tables import TableSpec, open_table
+def load_options(args: argparse.Namespace) -> api.LoadOptions:
+    """How to read the codes and what the values are."""
+    return api.LoadOptions(
+        sector_scheme=args.sector_scheme,
+        region_scheme=args.region_scheme,
+        country=args.country,
+        year=args.year,
+        kind=args.kind,
+        unit=args.unit,
+        level=args.level,
+        title=args.title,
+        batch_size=max(1, args.batch_size),
+    )
 
-    spec = TableSpec(args.file, layout=args.layout, region_col=args.region_col, sector_col=args.sector_col,
-                     value_col=args.value_col, year_col=args.year_col, region_name_col=args.region_name_col,
-                     sector_name_col=args.sector_name_col, encoding=args.encoding, delimiter=args.delimiter,
-                     skip_rows=args.skip_rows, sheet=args.sheet, filters=dict(args.filter),
-                     sector_cols=args.sector_cols, region_level=args.region_level)
-    opts = LoadOptions(sector_scheme=args.sector_scheme, region_scheme=args.region_scheme, country=args.country,
-                       year=args.year, kind=args.kind, unit=args.unit, level=args.level, title=args.title,
-                       batch_size=max(1, args.batch_size))
-    table = open_table(spec)  # bad options fail before the store starts
+
+@command("load-table")
+def run(args: argparse.Namespace) -> int:
+    spec = table_spec(args)
+    table = api.open_table(spec)  # bad options fail before the store starts
     show = not args.no_progress and sys.stderr.isatty()
-    progress, stop = _progress_factory(show)
-    store = open_store(db=args.db, neo4j=args.neo4j)
+    progress, stop = terminal_progress(show)
     try:
-        summary = load_table(store, spec, opts, progress=progress, table=table)
+        with open_rox(args) as rx:
+            summary = rx.load_table(spec, load_options(args), progress, table=table)
     finally:
         stop()
-        store.close()
     print("\n".join(summary.lines()))
     return 0
-
-
-COMMANDS["load-table"] = run

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import pytest
 
 from rox.webapp import graph_export
 from rox.webapp.visgraph import GraphView, layout, render_html, view_from_rows
@@ -72,9 +73,64 @@ def test_mixed_attribute_types_become_text():
 
 
 def test_view_from_query_rows():
-    rows = [{"a": {"_type": "node", "_id": "GB-DER", "_labels": ["Region"], "id": "GB-DER", "name": "Derby"},
-             "r": {"_type": "relationship", "_rel": "PART_OF", "_start": "GB-DER", "_end": "GB", "source": "s"},
-             "b": {"_type": "node", "_id": "GB", "_labels": ["Region"], "id": "GB", "name": "United Kingdom"}}]
+    rows = [
+        {
+            "a": {"_type": "node", "_id": "GB-DER", "_labels": ["Region"], "id": "GB-DER", "name": "Derby"},
+            "r": {"_type": "relationship", "_rel": "PART_OF", "_start": "GB-DER", "_end": "GB", "source": "s"},
+            "b": {"_type": "node", "_id": "GB", "_labels": ["Region"], "id": "GB", "name": "United Kingdom"},
+        }
+    ]
     v = view_from_rows(rows)
     assert v.nodes["GB"]["name"] == "United Kingdom"
     assert ("GB-DER", "PART_OF", "GB") in v.edges
+
+
+HOSTILE_NAMES = [
+    "<!--<script>",
+    "</script><script>window.roxPwned=1</script>",
+    "<img src=x onerror=window.roxPwned=1>",
+    "]]>&amp;",
+    "line\u2028sep\u2029para",
+    "<!--",
+    "--><b>",
+    "\"'`${x}",
+]
+
+
+def hostile_view() -> GraphView:
+    v = GraphView()
+    for i, name in enumerate(HOSTILE_NAMES):
+        v.add_node(f"n{i}", "Region", name, note=name)
+        if i:
+            v.add_edge(f"n{i}", "PART_OF", "n0", source=name)
+    return v
+
+
+def script_bodies(page: str) -> list[str]:
+    """The text of each <script> element, split the way an HTML parser ends them: at the first ``</script``."""
+    bodies = []
+    rest = page
+    while "<script>" in rest:
+        rest = rest.split("<script>", 1)[1]
+        body, rest = rest.split("</script", 1)
+        bodies.append(body)
+    return bodies
+
+
+@pytest.mark.parametrize("standalone", [False, True])
+def test_hostile_names_stay_inside_the_script(standalone):
+    """Names end up in the page's data script: no ``<``, ``>``, ``&``, U+2028 or U+2029 there
+    (``<!--<script>`` would otherwise put the HTML parser in a state where the script never
+    ends and the graph stays blank), and the data reads back exactly."""
+    page = render_html(hostile_view(), key="k<!--", standalone=standalone, title="<!--<script>")
+    data_script = script_bodies(page)[-1]
+    assert "roxGraph" in data_script and data_script.rstrip().endswith("})();")
+    assert "<" not in data_script
+    literals = [re.search(rf"var {name} = (.*);\n", data_script).group(1) for name in ("nodesData", "edgesData")]
+    literals.append(re.search(r'var KEY = "rox-pos-" \+ (.*);\n', data_script).group(1))
+    for text in literals:
+        assert not set("<>&\u2028\u2029") & set(text), text
+    nodes, edges, key = map(json.loads, literals)
+    assert key == "k<!--" and {e["title"].split("\n")[1] for e in edges} == {f"source: {n}" for n in HOSTILE_NAMES[1:]}
+    assert [n["title"].split("\n")[0] for n in nodes] == HOSTILE_NAMES
+    assert "<!--<script>" not in page.split("<body", 1)[1]  # the title is escaped too

@@ -7,7 +7,6 @@ through the same error wrapper the app uses. Real-browser tests are in tests/bro
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -52,8 +51,6 @@ trade:
   - {from: GB, to: CN, value: 1000000, currency: GBP, year: 2022, direction: export, source: src-mini}
 """
 
-HAS_MATCHING = importlib.util.find_spec("rox.queries.matching") is not None
-
 
 @pytest.fixture(scope="module")
 def mini_db(tmp_path_factory) -> Path:
@@ -76,7 +73,7 @@ def env(monkeypatch, mini_db):
 
 def page(name: str) -> AppTest:
     """An AppTest running one page module the way app.py does (inside the error wrapper)."""
-    script = f"from webapp import {name}\nfrom webapp.common import guarded\nguarded({name}.render)()\n"
+    script = f"from rox.webapp import {name}\nfrom rox.webapp.common import guarded\nguarded({name}.render)()\n"
     return AppTest.from_string(script, default_timeout=TIMEOUT)
 
 
@@ -166,7 +163,6 @@ def test_empty_store_points_to_the_load_page(monkeypatch, tmp_path):
 
 
 # ------------------------------------------------------------- find partners
-@pytest.mark.skipif(not HAS_MATCHING, reason="queries/matching.py (the matching engine) is not there yet")
 def test_partners_ranked_with_explanation_and_downloads(env):
     at = page("partners").run()
     no_exceptions(at)
@@ -189,7 +185,38 @@ def test_partners_ranked_with_explanation_and_downloads(env):
     assert [b.proto.label for b in at.get("download_button")][:3] == ["Download CSV", "Download XLSX", "Download JSON"]
 
 
-@pytest.mark.skipif(not HAS_MATCHING, reason="queries/matching.py (the matching engine) is not there yet")
+def test_partners_page_shows_what_the_api_ranks(env):
+    """The page ranks with :meth:`Rox.match` (same regions, ranks and scores for its settings)."""
+    from rox.api import Rox
+
+    at = page("partners").run()
+    at.selectbox(key="pick-region").set_value("GB-DER").run()
+    at.selectbox(key="pm-measure").set_value("cosine").run()
+    no_exceptions(at)
+    table = at.dataframe(key="pm-table").value
+    with Rox.open(db=str(env)) as rx:
+        want = rx.match("GB-DER", measure="cosine", top=10, min_sectors=1).rows
+    assert list(table["region"]) == [r["region"] for r in want]
+    assert list(table["rank"]) == [r["rank"] for r in want]
+    assert list(table["score"]) == pytest.approx([round(r["score"], 4) for r in want])
+
+
+def test_compare_page_shows_what_the_api_compares(env):
+    from rox.api import Rox
+
+    at = page("compare").run()
+    at.selectbox(key="pick-a").set_value("GB-DER").run()
+    at.selectbox(key="pick-b").set_value("CN-AH").run()
+    no_exceptions(at)
+    with Rox.open(db=str(env)) as rx:
+        want = rx.compare("GB-DER", "CN-AH")
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Shared sectors"]) == len(want["shared"])
+    assert int(metrics["Bridges"]) == sum(len(v) for v in want["bridges"].values())
+    assert int(metrics["Complementary"]) == sum(len(v) for v in want["complementary"].values())
+    assert list(frame(at, "sector", "a_rca", "b_rca")["sector"]) == [p["sector"] for p in want["profiles"]]
+
+
 def test_partners_filters_exclude_same_country(env):
     at = page("partners").run()
     at.selectbox(key="pick-region").set_value("GB-DER").run()
@@ -200,7 +227,6 @@ def test_partners_filters_exclude_same_country(env):
         assert set(table["country"]) <= {"CN"}
 
 
-@pytest.mark.skipif(not HAS_MATCHING, reason="queries/matching.py (the matching engine) is not there yet")
 def test_partners_blend_shows_weights(env):
     at = page("partners").run()
     at.selectbox(key="pick-region").set_value("GB-DER").run()
@@ -218,10 +244,23 @@ def test_partners_blend_shows_weights(env):
 def test_partners_table_helpers():
     from rox.webapp.partners import ranked_rows
 
-    rows = [{"rank": 1, "region": "CN-AH", "name": "Anhui", "country": "CN", "kind": "province", "score": 0.5,
-             "jaccard": 0.4, "shared_sectors": [{"sector": "rail", "name": "Rail", "a_rca": 1.2, "b_rca": 2.0}],
-             "complementary_sectors": [], "firms": [{"id": "f", "source": "s"}], "universities": [], "agreements": [],
-             "trade": []}]
+    rows = [
+        {
+            "rank": 1,
+            "region": "CN-AH",
+            "name": "Anhui",
+            "country": "CN",
+            "kind": "province",
+            "score": 0.5,
+            "jaccard": 0.4,
+            "shared_sectors": [{"sector": "rail", "name": "Rail", "a_rca": 1.2, "b_rca": 2.0}],
+            "complementary_sectors": [],
+            "firms": [{"id": "f", "source": "s"}],
+            "universities": [],
+            "agreements": [],
+            "trade": [],
+        }
+    ]
     shown, components = ranked_rows(rows)
     assert components == ["jaccard"]
     assert shown[0]["shared sectors"] == "Rail" and shown[0]["links"] == 1
@@ -247,10 +286,21 @@ def test_compare_profiles_shared_bridges_and_graph(env):
 def test_overlap_view_links_both_regions():
     from rox.webapp.compare import overlap_view
 
-    data = {"shared": [{"sector": "rail", "name": "Rail", "a_rca": 1.0, "b_rca": 2.0}],
-            "complementary": [{"sector": "aerospace", "name": "Aerospace", "a_rca": 3.0, "b_rca": 0.0}],
-            "bridges": [{"kind": "firm", "id": "rr", "name": "Rolls-Royce", "a_place": "A", "b_place": "B2",
-                         "relation": "HEADQUARTERED_IN/OPERATES_IN", "source": "s"}]}
+    data = {
+        "shared": [{"sector": "rail", "name": "Rail", "a_rca": 1.0, "b_rca": 2.0}],
+        "complementary": [{"sector": "aerospace", "name": "Aerospace", "a_rca": 3.0, "b_rca": 0.0}],
+        "bridges": [
+            {
+                "kind": "firm",
+                "id": "rr",
+                "name": "Rolls-Royce",
+                "a_place": "A",
+                "b_place": "B2",
+                "relation": "HEADQUARTERED_IN/OPERATES_IN",
+                "source": "s",
+            }
+        ],
+    }
     v = overlap_view("A", "B", data, {"A": "a", "B": "b", "B2": "b2"})
     assert ("A", "HAS_SECTOR", "rail") in v.edges and ("B", "HAS_SECTOR", "rail") in v.edges
     assert ("A", "HAS_SECTOR", "aerospace") in v.edges
@@ -263,7 +313,8 @@ def test_explorer_search_draw_expand_filter_cap(env):
     at.text_input(key="ex-search").input("Derby").run()
     no_exceptions(at)
     assert "GB-DER" in at.selectbox(key="ex-pick-Derby").options[0] or "GB-DER" in " ".join(
-        at.selectbox(key="ex-pick-Derby").options)
+        at.selectbox(key="ex-pick-Derby").options
+    )
     at.selectbox(key="ex-pick-Derby").set_value("GB-DER").run()
     no_exceptions(at)
     state = at.session_state["ex-state"]
@@ -348,35 +399,41 @@ def test_console_bad_parameters_are_reported(env):
 
 # ---------------------------------------------------------------------- load
 def test_load_validation_errors_shown_with_rows(env, tmp_path):
+    from rox.api import Rox
     from rox.webapp import load
 
     bad = tmp_path / "bad-regions.csv"
-    bad.write_text("id,name,kind,country,source\nX-1,Nowhere,planet,GB,src-mini\nX-2,,city,GB,src-mini\nX-3,Third,city,GB,src-missing\n")
-    records, problems, plan = load.validate([bad])
-    assert plan is None and len(records) == 3
-    rows = load.problem_rows(problems)
+    bad.write_text(
+        "id,name,kind,country,source\nX-1,Nowhere,planet,GB,src-mini\nX-2,,city,GB,src-mini\nX-3,Third,city,GB,src-missing\n"
+    )
+    with Rox.open(db=str(env)) as rx:
+        checked = rx.check([bad])
+    assert not checked.ok and len(checked.records) == 3
+    rows = load.problem_rows(checked.problems)
     assert {(r["line"], r["field"]) for r in rows} >= {(2, "kind"), (3, "name"), (4, "source")}
     assert all(r["file"] == "bad-regions.csv" for r in rows)
 
 
-def test_load_writes_with_progress(monkeypatch, tmp_path):
-    from streamlit.testing.v1 import AppTest as _AT  # noqa: F401
-    from rox.webapp import load
-
+def test_load_page_loads_through_the_api_with_progress(monkeypatch, tmp_path):
+    """The Load page writes with :meth:`Rox.load`; its progress callback moves the bar to the end."""
     monkeypatch.delenv("NEO4J_URI", raising=False)
     db = tmp_path / "fresh.db"
     monkeypatch.setenv("ROX_DB", str(db))
     data = tmp_path / "mini.yaml"
     data.write_text(MINI, encoding="utf-8")
     script = (
-        "import streamlit as st\nfrom webapp import load\n"
-        f"records, problems, plan = load.validate([__import__('pathlib').Path({str(data)!r})])\n"
-        "assert not problems, problems\n"
-        "report = load.write_with_progress(plan, batch_size=3)\n"
-        "st.write(load.report_rows(report))\n"
+        "import streamlit as st\nfrom pathlib import Path\nfrom rox.webapp import common, load\n"
+        f"checked = common.get_rox().check([Path({str(data)!r})])\n"
+        "assert checked.ok, checked.problems\n"
+        f"report = load.load_entities([Path({str(data)!r})])\n"
+        "st.session_state['report'] = load.report_rows(report)\n"
     )
     at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
     no_exceptions(at)
+    bars = at.get("progress")
+    assert len(bars) == 1
+    total = sum(r["written"] for r in at.session_state["report"])
+    assert bars[0].proto.value == 100 and bars[0].proto.text == f"Loaded {total:,} records"
     from rox.api import Rox
 
     with Rox.open(db=str(db)) as rx:

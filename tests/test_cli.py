@@ -14,7 +14,9 @@ def test_demo_then_shared_sectors_json(tmp_path):
     db = tmp_path / "rox.db"
     out = rox("demo", db=db)
     assert out.stdout.startswith("merged nodes: ")
-    rows = json.loads(rox("query", "shared-sectors", "--param", "a=GB-DER", "--param", "b=CN-AH", "--format", "json", db=db).stdout)
+    rows = json.loads(
+        rox("query", "shared-sectors", "--param", "a=GB-DER", "--param", "b=CN-AH", "--format", "json", db=db).stdout
+    )
     assert {"rail", "automotive", "aerospace"} <= {r["id"] for r in rows}
     again = rox("demo", db=db).stdout
     assert again == out.stdout  # reloading reports the same rows and changes nothing
@@ -33,13 +35,22 @@ def test_query_formats(demo_db):
 
 
 def test_cypher_read_only_and_refusal(demo_db):
-    out = rox("cypher", "MATCH (r:Region {id: $id}) RETURN r.name AS name", "--param", "id=GB-DER", "--format", "json", db=demo_db)
+    out = rox(
+        "cypher",
+        "MATCH (r:Region {id: $id}) RETURN r.name AS name",
+        "--param",
+        "id=GB-DER",
+        "--format",
+        "json",
+        db=demo_db,
+    )
     assert json.loads(out.stdout) == [{"name": "Derby"}]
     before = rox("stats", "--format", "json", db=demo_db).stdout
     bad = rox("cypher", "MATCH (n) DETACH DELETE n", db=demo_db, check=False)
     assert bad.returncode == 1
-    assert bad.stderr.strip() == ("rox: error: refused: this console is read-only and the query contains write clause(s) "
-                                  "DELETE, DETACH")
+    assert bad.stderr.strip() == (
+        "rox: error: refused: this console is read-only and the query contains write clause(s) DELETE, DETACH"
+    )
     assert rox("stats", "--format", "json", db=demo_db).stdout == before
     capped = rox("cypher", "MATCH (r:Region) RETURN r.id AS id", "--limit", "3", "--format", "json", db=demo_db)
     assert len(json.loads(capped.stdout)) == 3
@@ -50,7 +61,9 @@ def test_injection_as_parameter(demo_db):
     evil = "x' }) DETACH DELETE n //"
     out = rox("query", "search-nodes", "--param", f"text={evil}", "--param", "limit=5", "--format", "json", db=demo_db)
     assert json.loads(out.stdout) == []
-    assert json.loads(rox("cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json", db=demo_db).stdout)[0]["n"] > 100
+    assert (
+        json.loads(rox("cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json", db=demo_db).stdout)[0]["n"] > 100
+    )
 
 
 def test_exit_codes_and_messages(demo_db):
@@ -60,11 +73,15 @@ def test_exit_codes_and_messages(demo_db):
     assert usage.returncode == 2 and "--param takes KEY=VALUE" in usage.stderr
     missing = rox("query", "shared-sectors", "--param", "a=GB-DER", db=demo_db, check=False)
     assert missing.returncode == 2
-    assert missing.stderr.strip() == ("rox: error: query 'shared-sectors': missing parameter(s) b "
-                                      "(takes: a (region id), b (region id))")
+    assert missing.stderr.strip() == (
+        "rox: error: query 'shared-sectors': missing parameter(s) b (takes: a (region id), b (region id))"
+    )
     assert rox(db=demo_db, check=False).returncode == 2
-    for args in (["cypher", "RETURN 1", "--limit", "0"], ["cypher", "RETURN 1", "--timeout", "-1"],
-                 ["match", "GB-DER", "--top", "0"]):
+    for args in (
+        ["cypher", "RETURN 1", "--limit", "0"],
+        ["cypher", "RETURN 1", "--timeout", "-1"],
+        ["match", "GB-DER", "--top", "0"],
+    ):
         out = rox(*args, db=demo_db, check=False)
         assert out.returncode == 2 and "must be greater than 0" in out.stderr, args
     weights = rox("match", "GB-DER", "--weights", "overlap=1", db=demo_db, check=False)
@@ -112,8 +129,18 @@ def test_match_formats(demo_db, fmt):
     if fmt == "json":
         rows = json.loads(out)
         assert [r["rank"] for r in rows] == [1, 2, 3]
-        assert {"region", "name", "score", "rank", "shared_sectors", "firms", "universities", "agreements", "trade",
-                "parameters"} <= set(rows[0])
+        assert {
+            "region",
+            "name",
+            "score",
+            "rank",
+            "shared_sectors",
+            "firms",
+            "universities",
+            "agreements",
+            "trade",
+            "parameters",
+        } <= set(rows[0])
         assert rows[0]["parameters"]["measure"] == "jaccard"
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(out)))
@@ -144,12 +171,15 @@ def test_match_ambiguous_name_lists_candidates(tmp_path):
         "sources:\n  - {id: src-w, title: W, kind: website}\n"
         "regions:\n"
         "  - {id: GB-DER, name: Derby, kind: city, country: GB, source: src-w}\n"
-        "  - {id: US-KS-derby, name: Derby, kind: city, country: US, source: src-w}\n", encoding="utf-8")
+        "  - {id: US-KS-derby, name: Derby, kind: city, country: US, source: src-w}\n",
+        encoding="utf-8",
+    )
     rox("load", f, db=db)
     out = rox("match", "derby", db=db, check=False)
     assert out.returncode == 1
-    assert out.stderr.strip() == ("rox: error: region name 'derby' is ambiguous: GB-DER (Derby, GB), "
-                                  "US-KS-derby (Derby, US); give an id instead")
+    assert out.stderr.strip() == (
+        "rox: error: region name 'derby' is ambiguous: GB-DER (Derby, GB), US-KS-derby (Derby, US); give an id instead"
+    )
 
 
 def test_compare(demo_db):
@@ -159,11 +189,87 @@ def test_compare(demo_db):
     assert "firm-rolls-royce" in {b["id"] for b in out["bridges"]["firms"]}
 
 
-@pytest.mark.parametrize("name, region", [("合肥", "CN-AH-hefei"), ("héféi", "CN-AH-hefei"), ("安徽", "CN-AH"),
-                                          ("महाराष्ट्र", "IN-MH"), ("MAHĀRĀṢṬRA", "IN-MH")])
+@pytest.mark.parametrize(
+    "name, region",
+    [
+        ("合肥", "CN-AH-hefei"),
+        ("héféi", "CN-AH-hefei"),
+        ("安徽", "CN-AH"),
+        ("महाराष्ट्र", "IN-MH"),
+        ("MAHĀRĀṢṬRA", "IN-MH"),
+    ],
+)
 def test_unicode_names_resolve(demo_db, name, region):
     rows = json.loads(rox("compare", name, "Derby", "--format", "json", db=demo_db).stdout)
     assert rows["a"] == region
-    aliases = json.loads(rox("cypher", "MATCH (r:Region {id: $id}) RETURN r.aliases AS aliases", "--param",
-                             f"id={region}", "--format", "json", db=demo_db).stdout)[0]["aliases"]
+    aliases = json.loads(
+        rox(
+            "cypher",
+            "MATCH (r:Region {id: $id}) RETURN r.aliases AS aliases",
+            "--param",
+            f"id={region}",
+            "--format",
+            "json",
+            db=demo_db,
+        ).stdout
+    )[0]["aliases"]
     assert any(a.casefold() == name.casefold() for a in aliases)  # stored and read back unchanged
+
+
+def test_similar_all_streams_and_writes(tmp_path):
+    db = tmp_path / "rox.db"
+    rox("demo", db=db)
+    rows = json.loads(rox("similar", "--all", "--measure", "cosine", "--top", "2", "--format", "json", db=db).stdout)
+    assert rows and {"region", "partner", "measure", "score", "rank", "parameters"} <= set(rows[0])
+    assert {r["measure"] for r in rows} == {"cosine"} and max(r["rank"] for r in rows) == 2
+    assert rows[0]["parameters"]["top"] == 2
+    summary = json.loads(
+        rox("similar", "--all", "--measure", "cosine", "--top", "2", "--write", "--format", "json", db=db).stdout
+    )
+    assert summary[0]["relationships_written"] == len(rows)
+    count = rox("cypher", "MATCH ()-[r:SIMILAR_TO]->() RETURN count(r) AS n", "--format", "json", db=db).stdout
+    assert json.loads(count) == [{"n": len(rows)}]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["similar"], "the following arguments are required: --all"),
+        (["similar", "--all", "--measure", "blend"], "invalid choice: 'blend'"),
+        (["similar", "--all", "--top", "0"], "must be greater than 0"),
+        (["query", "regions", "--param", "x=1"], "unknown parameter(s) x"),
+    ],
+)
+def test_usage_errors_exit_2_before_opening_the_store(tmp_path, args, message):
+    db = tmp_path / "never.db"
+    out = rox(*args, db=db, check=False)
+    assert out.returncode == 2 and message in out.stderr, out.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_app_command_line_binds_this_machine_only():
+    from rox.cli import app_command
+
+    cmd = app_command()
+    flags = dict(zip(cmd[5::2], cmd[6::2], strict=True))
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("entry.py")
+    assert flags["--server.address"] == "127.0.0.1"
+    assert flags["--server.maxUploadSize"] == "50" and flags["--client.showErrorDetails"] == "none"
+    assert flags["--server.port"] == "8501" and flags["--browser.gatherUsageStats"] == "false"
+    other = app_command(host="0.0.0.0", port=9000, headless=True)
+    flags = dict(zip(other[5::2], other[6::2], strict=True))
+    assert flags["--server.address"] == "0.0.0.0" and flags["--server.port"] == "9000"
+    assert flags["--server.headless"] == "true"
+
+
+def test_loads_lists_and_undoes(tmp_path):
+    db = tmp_path / "rox.db"
+    rox("demo", db=db)
+    loads = json.loads(rox("loads", "--format", "json", db=db).stdout)
+    assert [(x["kind"], x["status"]) for x in loads] == [("entities", "done")]
+    undo = rox("loads", "undo", loads[0]["id"], db=db).stdout
+    assert undo.startswith(f"undid load {loads[0]['id']}")
+    assert json.loads(rox("stats", "--format", "json", db=db).stdout) == []
+    assert json.loads(rox("loads", "--format", "json", db=db).stdout)[0]["status"] == "undone"
+    missing = rox("loads", "undo", db=db, check=False)
+    assert missing.returncode == 2 and "takes the LOAD_ID" in missing.stderr

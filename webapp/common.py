@@ -1,8 +1,9 @@
-"""Helpers every page uses: the store connection, error boxes, cached queries, downloads.
+"""Helpers every page uses: the session, error boxes, cached queries, downloads.
 
-The store is opened once per process with :func:`get_rox` (``st.cache_resource``)
-from the environment: ``NEO4J_URI`` selects Neo4j, else ``ROX_DB`` names the
-embedded FalkorDB file (``rox app --db PATH`` sets it), else the default file.
+The :class:`rox.api.Rox` session is opened once per process with :func:`get_rox`
+(``st.cache_resource``) from the environment: ``NEO4J_URI`` selects Neo4j, else
+``ROX_DB`` names the embedded FalkorDB file (``rox app --db PATH`` sets it), else the
+default file. Pages reach the data only through it.
 """
 
 from __future__ import annotations
@@ -10,16 +11,25 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import streamlit as st
 
-from rox.graph.config import Settings
-from rox.graph.errors import AmbiguousName, NotFound, QueryError, ReadOnlyViolation, RoxError, StoreUnavailable
 from rox import __version__
-from rox.api import Rox
-from rox.output import cell, to_csv, to_xlsx
+from rox.api import (
+    AmbiguousName,
+    NotFound,
+    QueryError,
+    ReadOnlyViolation,
+    Rox,
+    RoxError,
+    Settings,
+    StoreUnavailable,
+    export,
+)
+from rox.output import cell
 
 ENV_KEYS = ("ROX_DB", "NEO4J_URI", "NEO4J_USER", "NEO4J_DATABASE", "ROX_GRAPH", "XDG_DATA_HOME")
 CACHE_TTL_S = 300
@@ -81,9 +91,7 @@ def show_error(exc: BaseException) -> None:
         show_store_error(exc)
     elif isinstance(exc, ReadOnlyViolation):
         st.error(f"**Refused (read-only).** {exc}", icon=":material/block:")
-    elif isinstance(exc, AmbiguousName):
-        st.warning(str(exc))
-    elif isinstance(exc, NotFound):
+    elif isinstance(exc, (AmbiguousName, NotFound)):
         st.warning(str(exc))
     elif isinstance(exc, QueryError):
         st.error(f"**The query failed.** {exc}")
@@ -137,11 +145,22 @@ def regions() -> list[dict[str, Any]]:
 
 def region_label(row: Mapping[str, Any]) -> str:
     bits = [b for b in (row.get("kind"), row.get("country")) if b]
-    return f"{row.get('name') or row['id']} ({', '.join(bits)}) · {row['id']}" if bits else f"{row.get('name')} · {row['id']}"
+    return (
+        f"{row.get('name') or row['id']} ({', '.join(bits)}) · {row['id']}"
+        if bits
+        else f"{row.get('name')} · {row['id']}"
+    )
 
 
-def region_picker(label: str, key: str, *, default: str | None = None, exclude: Iterable[str] = (),
-                  help: str | None = None, container=None) -> str | None:
+def region_picker(
+    label: str,
+    key: str,
+    *,
+    default: str | None = None,
+    exclude: Iterable[str] = (),
+    help: str | None = None,
+    container=None,
+) -> str | None:
     """A searchable region select box (type to filter); returns the region id or None.
 
     The choice is mirrored in the URL (``?<key>=<id>``) so a page can be shared.
@@ -152,8 +171,15 @@ def region_picker(label: str, key: str, *, default: str | None = None, exclude: 
     wanted = st.query_params.get(key) or default
     index = ids.index(wanted) if wanted in ids else None
     where = container or st
-    choice = where.selectbox(label, ids, index=index, format_func=lambda i: labels.get(i, i), key=f"pick-{key}",
-                             placeholder="Type a region name…", help=help)
+    choice = where.selectbox(
+        label,
+        ids,
+        index=index,
+        format_func=lambda i: labels.get(i, i),
+        key=f"pick-{key}",
+        placeholder="Type a region name…",
+        help=help,
+    )
     if choice:
         st.query_params[key] = choice
     elif key in st.query_params:
@@ -190,21 +216,52 @@ def to_json_doc(rows: list[dict[str, Any]], meta: Mapping[str, Any] | None = Non
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
 
 
-def download_buttons(rows: list[dict[str, Any]], stem: str, *, meta: Mapping[str, Any] | None = None,
-                     flat_rows: list[dict[str, Any]] | None = None, key: str, rows_key: str = "rows") -> None:
+def download_buttons(
+    rows: list[dict[str, Any]],
+    stem: str,
+    *,
+    meta: Mapping[str, Any] | None = None,
+    flat_rows: list[dict[str, Any]] | None = None,
+    key: str,
+    rows_key: str = "rows",
+) -> None:
     """CSV, XLSX and JSON download buttons for ``rows`` (with ``meta`` as the parameters).
 
     CSV and XLSX get ``flat_rows`` (strings) when given; JSON keeps the nested rows.
     """
-    flat = flat_rows if flat_rows is not None else [{k: cell(v) if isinstance(v, (list, dict)) else v for k, v in r.items()} for r in rows]
+    flat = (
+        flat_rows
+        if flat_rows is not None
+        else [{k: cell(v) if isinstance(v, (list, dict)) else v for k, v in r.items()} for r in rows]
+    )
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Download CSV", to_csv(flat, meta).encode("utf-8"), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{key}-csv", icon=":material/download:", on_click="ignore")
-    c2.download_button("Download XLSX", to_xlsx(flat, meta), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
-                       icon=":material/download:", on_click="ignore")
-    c3.download_button("Download JSON", to_json_doc(rows, meta, rows_key).encode("utf-8"), file_name=f"{stem}.json",
-                       mime="application/json", key=f"{key}-json", icon=":material/download:", on_click="ignore")
+    c1.download_button(
+        "Download CSV",
+        str(export(flat, "csv", meta)).encode("utf-8"),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "Download XLSX",
+        export(flat, "xlsx", meta),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    c3.download_button(
+        "Download JSON",
+        to_json_doc(rows, meta, rows_key).encode("utf-8"),
+        file_name=f"{stem}.json",
+        mime="application/json",
+        key=f"{key}-json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def table_or_note(rows: list[dict[str, Any]], *, key: str, note: str = "none", **kw) -> None:

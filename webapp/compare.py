@@ -8,21 +8,13 @@ from typing import Any
 
 import streamlit as st
 
-from rox.webapp import common, visgraph
-from rox.webapp import graph_export
+from rox.webapp import common, graph_export, visgraph
 
 
 @st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)
 def run_compare(key: tuple, a: str, b: str) -> dict[str, Any]:
-    import importlib
-
-    try:
-        compare = importlib.import_module("rox.queries.matching").compare
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("rox.queries.matching", "rox.queries.measures"):
-            raise
-        return fallback_compare(a, b)
-    return normalise(dict(compare(common.get_rox().store, a, b)))
+    """:meth:`rox.api.Rox.compare` of two region ids, flattened for the page (cached per store)."""
+    return normalise(dict(common.get_rox().compare(a, b)))
 
 
 KIND_OF = {"firms": "firm", "universities": "university", "agreements": "agreement", "trade": "trade"}
@@ -30,45 +22,25 @@ KIND_OF = {"firms": "firm", "universities": "university", "agreements": "agreeme
 
 def normalise(data: dict[str, Any]) -> dict[str, Any]:
     """Flat row lists for the page: complementary sectors with the side that holds them
-    (``side`` "a" or "b"), bridges with their ``kind``."""
-    out = dict(data)
-    comp = data.get("complementary") or []
-    if isinstance(comp, dict):
-        rows = []
-        for key, side, direction in (("a_offers_b", "a", "A is strong, B is close"),
-                                     ("b_offers_a", "b", "B is strong, A is close")):
-            rows += [{"side": side, "direction": direction, **r} for r in comp.get(key) or []]
-        comp = rows
-    out["complementary"] = list(comp)
-    bridges = data.get("bridges") or []
-    if isinstance(bridges, dict):
-        bridges = [{"kind": KIND_OF.get(k, k), **r} for k, rows in bridges.items() for r in rows or []]
-    out["bridges"] = [{k: v for k, v in r.items() if v is not None} for r in bridges]
-    out["shared"] = list(data.get("shared") or [])
-    out["profiles"] = list(data.get("profiles") or [])
-    return out
+    (``side`` "a" or "b"), bridges with their ``kind`` (missing values left out).
 
-
-def fallback_compare(a: str, b: str) -> dict[str, Any]:
-    """Profiles, shared sectors and bridges from the named queries (no RCA, no complementary)."""
-    rx = common.get_rox()
-    prof: dict[str, dict[str, Any]] = {}
-    for side, region in (("a", a), ("b", b)):
-        for r in rx.query("region-profile", region=region):
-            if r["kind"] != "sector":
-                continue
-            row = prof.setdefault(r["id"], {"sector": r["id"], "name": r["name"], "a_value": None, "b_value": None,
-                                            "a_rca": None, "b_rca": None})
-            v = r.get("value")
-            if v is not None and (row[f"{side}_value"] is None or v > row[f"{side}_value"]):
-                row[f"{side}_value"] = v
-            elif row[f"{side}_value"] is None:
-                row[f"{side}_value"] = 0
-    return {"profiles": sorted(prof.values(), key=lambda r: r["sector"]),
-            "shared": [{"sector": r["id"], "name": r["name"], "a_value": r["a_value"], "b_value": r["b_value"]}
-                       for r in rx.query("shared-sectors", a=a, b=b)],
-            "complementary": [],
-            "bridges": rx.query("bridges", a=a, b=b)}
+    >>> out = normalise({"complementary": {"a_offers_b": [{"sector": "rail"}], "b_offers_a": []},
+    ...                  "bridges": {"firms": [{"id": "rr", "sector": None}]}, "shared": [], "profiles": []})
+    >>> out["complementary"][0]["side"], out["bridges"]
+    ('a', [{'kind': 'firm', 'id': 'rr'}])
+    """
+    comp = data["complementary"]
+    directions = (("a_offers_b", "a", "A is strong, B is close"), ("b_offers_a", "b", "B is strong, A is close"))
+    bridges = [{"kind": KIND_OF.get(k, k), **r} for k, rows in data["bridges"].items() for r in rows]
+    return {
+        **data,
+        "complementary": [
+            {"side": side, "direction": text, **r} for key, side, text in directions for r in comp.get(key, [])
+        ],
+        "bridges": [{k: v for k, v in r.items() if v is not None} for r in bridges],
+        "shared": list(data["shared"]),
+        "profiles": list(data["profiles"]),
+    }
 
 
 def profile_chart(profiles: list[dict[str, Any]], a_name: str, b_name: str):
@@ -86,13 +58,18 @@ def profile_chart(profiles: list[dict[str, Any]], a_name: str, b_name: str):
     if not data:
         return None
     frame = pd.DataFrame(data)
-    bars = alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("sector:N", sort="-x", title=None),
-        x=alt.X(f"{field}:Q", title=title),
-        yOffset="region:N",
-        color=alt.Color("region:N", title=None, scale=alt.Scale(range=["#1f77b4", "#d62728"])),
-        tooltip=["sector:N", "region:N", alt.Tooltip(f"{field}:Q", format=".3f")],
-    ).properties(height=max(220, 34 * len(profiles)))
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("sector:N", sort="-x", title=None),
+            x=alt.X(f"{field}:Q", title=title),
+            yOffset="region:N",
+            color=alt.Color("region:N", title=None, scale=alt.Scale(range=["#1f77b4", "#d62728"])),
+            tooltip=["sector:N", "region:N", alt.Tooltip(f"{field}:Q", format=".3f")],
+        )
+        .properties(height=max(220, 34 * len(profiles)))
+    )
     if use_rca:
         rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 4], color="#555").encode(x="x:Q")
         return bars + rule
@@ -159,8 +136,10 @@ def render() -> None:
     m[3].metric("Bridges", len(bridges))
     scores = data.get("scores") or {}
     if scores:
-        st.caption("Overlap scores: " + " · ".join(f"{k} {v:.3f}" if isinstance(v, (int, float)) else f"{k} {v}"
-                                                   for k, v in scores.items()))
+        st.caption(
+            "Overlap scores: "
+            + " · ".join(f"{k} {v:.3f}" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in scores.items())
+        )
 
     st.subheader("Sector profiles")
     chart = profile_chart(profiles, a_name, b_name)
@@ -182,9 +161,25 @@ def render() -> None:
         st.subheader("Complementary sectors")
         common.table_or_note(comp, key="cmp-comp")
     st.subheader("Bridges: firms, universities, agreements and trade")
-    common.table_or_note(bridges, key="cmp-bridges", note="none recorded",
-                         columns=["kind", "id", "name", "a_place", "b_place", "sector", "relation",
-                                  "value", "unit", "year", "source", "evidence"])
+    common.table_or_note(
+        bridges,
+        key="cmp-bridges",
+        note="none recorded",
+        columns=[
+            "kind",
+            "id",
+            "name",
+            "a_place",
+            "b_place",
+            "sector",
+            "relation",
+            "value",
+            "unit",
+            "year",
+            "source",
+            "evidence",
+        ],
+    )
 
     st.subheader("The overlap as a graph")
     view = overlap_view(a, b, data, names)
@@ -192,6 +187,11 @@ def render() -> None:
     key = f"cmp-{a}-{b}"
     positions[key] = visgraph.layout(view, positions.get(key))
     visgraph.show(view, key=key, positions=positions[key], height=560, highlight=[a, b])
-    graph_export.download_buttons(view, common.file_stem("overlap", a, b), key="cmp-graph",
-                                  title=f"rox: {a_name} and {b_name}", positions=positions[key])
+    graph_export.download_buttons(
+        view,
+        common.file_stem("overlap", a, b),
+        key="cmp-graph",
+        title=f"rox: {a_name} and {b_name}",
+        positions=positions[key],
+    )
     common.download_buttons(profiles, common.file_stem("profiles", a, b), key="dl-cmp", meta={"a": a, "b": b})

@@ -12,14 +12,20 @@ from typing import Any
 
 import streamlit as st
 
-from rox.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S
-from rox.queries import registry
+from rox.api import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, named_queries, parse_param
 from rox.webapp import common, graph_export, visgraph
 
 CUSTOM = "(your own query)"
 EXAMPLE = "MATCH (r:Region)-[h:HAS_SECTOR]->(s:Sector)\nRETURN r.name AS region, s.name AS sector, h.value AS value\nORDER BY value DESC\nLIMIT 25"
-EXAMPLE_PARAMS = {"region": "GB-DER", "a": "GB-DER", "b": "CN-AH", "node": "GB-DER", "sector": "aerospace",
-                  "text": "derby", "limit": 25}
+EXAMPLE_PARAMS = {
+    "region": "GB-DER",
+    "a": "GB-DER",
+    "b": "CN-AH",
+    "node": "GB-DER",
+    "sector": "aerospace",
+    "text": "derby",
+    "limit": 25,
+}
 
 
 def parse_params(text: str) -> dict[str, Any]:
@@ -40,8 +46,6 @@ def parse_params(text: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise ValueError("parameters must be a JSON object")
         return value
-    from rox.cli import parse_param
-
     out = {}
     for line in text.splitlines():
         if line.strip():
@@ -54,30 +58,40 @@ def _pick_query() -> None:
     name = st.session_state.get("cs-named")
     if not name or name == CUSTOM:
         return
-    q = registry.get(name)
-    engine = common.get_rox().store.engine
-    st.session_state["cs-text"] = q.text(engine)
-    st.session_state["cs-params"] = json.dumps({p: EXAMPLE_PARAMS.get(p, "") for p in q.params}, indent=1) if q.params else ""
+    params = next(q["params"] for q in named_queries() if q["name"] == name)
+    st.session_state["cs-text"] = common.get_rox().query_text(name)
+    st.session_state["cs-params"] = (
+        json.dumps({p: EXAMPLE_PARAMS.get(p, "") for p in params}, indent=1) if params else ""
+    )
 
 
 def render() -> None:
     st.title("Cypher console")
     st.caption("Read-only: queries that write (CREATE, MERGE, SET, DELETE, …) are refused.")
-    queries = sorted(registry.load_all().values(), key=lambda q: q.name)
-    docs = {q.name: q.description for q in queries}
+    docs = {q["name"]: q["description"] for q in named_queries()}
     st.session_state.setdefault("cs-text", EXAMPLE)
     st.session_state.setdefault("cs-params", "")
-    st.selectbox("Named query", [CUSTOM, *docs], key="cs-named", on_change=_pick_query,
-                 help="Pick one of rox's named queries to fill the editor.")
+    st.selectbox(
+        "Named query",
+        [CUSTOM, *docs],
+        key="cs-named",
+        on_change=_pick_query,
+        help="Pick one of rox's named queries to fill the editor.",
+    )
     if st.session_state.get("cs-named") in docs:
         st.caption(docs[st.session_state["cs-named"]])
     c1, c2 = st.columns([3, 1])
     text = c1.text_area("Cypher", key="cs-text", height=200)
     params_text = c2.text_area("Parameters (JSON or key=value lines)", key="cs-params", height=200)
     o1, o2, o3, o4 = st.columns([1, 1, 1, 1])
-    row_cap = int(o1.number_input("Row cap", min_value=1, max_value=100_000, value=DEFAULT_ROW_CAP, step=100, key="cs-cap"))
-    timeout = float(o2.number_input("Timeout (s)", min_value=0.5, max_value=600.0, value=DEFAULT_TIMEOUT_S, step=1.0,
-                                    key="cs-timeout"))
+    row_cap = int(
+        o1.number_input("Row cap", min_value=1, max_value=100_000, value=DEFAULT_ROW_CAP, step=100, key="cs-cap")
+    )
+    timeout = float(
+        o2.number_input(
+            "Timeout (s)", min_value=0.5, max_value=600.0, value=DEFAULT_TIMEOUT_S, step=1.0, key="cs-timeout"
+        )
+    )
     show_as = o3.radio("Show as", ["table", "graph"], horizontal=True, key="cs-view")
     run = o4.button("Run", type="primary", key="cs-run", icon=":material/play_arrow:")
 
@@ -89,8 +103,14 @@ def render() -> None:
             st.error(f"The parameters are not valid: {exc}")
             return
         res = common.get_rox().cypher(text, params, row_cap=row_cap, timeout_s=timeout)
-        st.session_state["cs-result"] = {"columns": res.columns, "rows": res.rows, "truncated": res.truncated,
-                                         "elapsed_ms": res.elapsed_ms, "text": text, "params": params}
+        st.session_state["cs-result"] = {
+            "columns": res.columns,
+            "rows": res.rows,
+            "truncated": res.truncated,
+            "elapsed_ms": res.elapsed_ms,
+            "text": text,
+            "params": params,
+        }
     result = st.session_state.get("cs-result")
     if not result:
         return
@@ -102,8 +122,10 @@ def render() -> None:
     if show_as == "graph":
         view = visgraph.view_from_rows(rows)
         if not view.nodes:
-            st.info("These rows hold no nodes or relationships to draw; return nodes (e.g. `RETURN n, r, m`) "
-                    "or paths to see a graph.")
+            st.info(
+                "These rows hold no nodes or relationships to draw; return nodes (e.g. `RETURN n, r, m`) "
+                "or paths to see a graph."
+            )
         else:
             positions = st.session_state.setdefault("cs-positions", {})
             positions.update(visgraph.layout(view, positions))
@@ -111,5 +133,9 @@ def render() -> None:
             graph_export.download_buttons(view, common.file_stem("console-graph"), key="cs-graph")
     if show_as == "table" or not rows:
         common.table(rows, key="cs-table", columns=result["columns"])
-    common.download_buttons(rows, common.file_stem("query"), key="dl-console",
-                            meta={"cypher": result["text"], "params": json.dumps(result["params"], default=str)})
+    common.download_buttons(
+        rows,
+        common.file_stem("query"),
+        key="dl-console",
+        meta={"cypher": result["text"], "params": json.dumps(result["params"], default=str)},
+    )

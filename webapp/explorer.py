@@ -38,13 +38,13 @@ def expand(view: visgraph.GraphView, node: str) -> int:
     """Add ``node``'s neighbours to ``view``; returns how many nodes were new."""
     before = len(view.nodes)
     for r in neighbourhood(node):
-        if r["source"] not in view.nodes:
-            view.add_node(r["source"], r.get("source_label"), None)
+        if r["start"] not in view.nodes:
+            view.add_node(r["start"], r.get("start_label"), None)
         view.add_node(r["target"], r.get("target_label"), r.get("target_name"))
         if r.get("outgoing"):
-            view.add_edge(r["source"], r["relation"], r["target"])
+            view.add_edge(r["start"], r["relation"], r["target"])
         else:
-            view.add_edge(r["target"], r["relation"], r["source"])
+            view.add_edge(r["target"], r["relation"], r["start"])
     return len(view.nodes) - before
 
 
@@ -78,15 +78,19 @@ def render() -> None:
         return
     s = state()
     c1, c2 = st.columns([1, 2])
-    text = c1.text_input("Search nodes", value=st.query_params.get("q", ""), key="ex-search",
-                         placeholder="e.g. Derby, rail, Rolls-Royce")
+    text = c1.text_input(
+        "Search nodes", value=st.query_params.get("q", ""), key="ex-search", placeholder="e.g. Derby, rail, Rolls-Royce"
+    )
     hits = common.named("search-nodes", text=text.strip(), limit=100) if text.strip() else []
     options = [h["id"] for h in hits]
     by_id = {h["id"]: h for h in hits}
     if text.strip() and not hits:
         c2.warning(f"Nothing matches {text!r}.")
     picked = c2.selectbox(
-        "Node", options, index=0 if options else None, key=f"ex-pick-{text.strip()}",
+        "Node",
+        options,
+        index=0 if options else None,
+        key=f"ex-pick-{text.strip()}",
         format_func=lambda i: f"{by_id[i].get('name') or i} ({by_id[i]['label']}) · {i}",
         placeholder="Search first, then pick a node",
     )
@@ -106,14 +110,24 @@ def render() -> None:
     cap = int(f2.number_input("Node cap", min_value=1, max_value=5000, step=50, key="ex-cap-input"))
     keep = shown_nodes(view, labels, cap, s["center"])
     hidden = len([n for n, d in view.nodes.items() if d["label"] in labels]) - len(keep)
-    f3.button(f"Show more (+{DEFAULT_CAP})", disabled=hidden <= 0, key="ex-more", on_click=_show_more,
-              help=f"{max(hidden, 0)} more nodes are found but not drawn")
+    f3.button(
+        f"Show more (+{DEFAULT_CAP})",
+        disabled=hidden <= 0,
+        key="ex-more",
+        on_click=_show_more,
+        help=f"{max(hidden, 0)} more nodes are found but not drawn",
+    )
 
     e1, e2, e3 = st.columns([3, 1, 1])
     expandable = [n for n in keep if n not in s["expanded"]] + [n for n in keep if n in s["expanded"]]
-    target = e1.selectbox("Expand a node (add its neighbours)", expandable, key="ex-expand-pick",
-                          format_func=lambda n: f"{view.nodes[n].get('name') or n} ({view.nodes[n]['label']})"
-                          + (" ✓" if n in s["expanded"] else ""))
+    target = e1.selectbox(
+        "Expand a node (add its neighbours)",
+        expandable,
+        key="ex-expand-pick",
+        format_func=lambda n: (
+            f"{view.nodes[n].get('name') or n} ({view.nodes[n]['label']})" + (" ✓" if n in s["expanded"] else "")
+        ),
+    )
     if e2.button("Expand", key="ex-expand", disabled=not target):
         added = expand(view, target)
         s["expanded"].append(target)
@@ -130,12 +144,20 @@ def render() -> None:
     sub = view.subview(keep)
     s["positions"] = {**s["positions"], **visgraph.layout(sub, s["positions"])}
     pos = {n: tuple(s["positions"][n]) for n in keep if n in s["positions"]}
-    st.caption(f"{len(sub.nodes)} nodes and {len(sub.edges)} relationships drawn"
-               + (f"; {hidden} more found (raise the cap or press Show more)" if hidden > 0 else ""))
+    st.caption(
+        f"{len(sub.nodes)} nodes and {len(sub.edges)} relationships drawn"
+        + (f"; {hidden} more found (raise the cap or press Show more)" if hidden > 0 else "")
+    )
     visgraph.show(sub, key="explorer", positions=pos, height=640, highlight=[s["center"]] if s["center"] else [])
     with st.expander("Export this view"):
         stem = common.file_stem("graph", s["center"] or "view")
-        graph_export.download_buttons(sub, stem, key="ex-export", title=f"rox graph around {s['center']}", positions=pos,
-                                      meta={"center": s["center"], "expanded": s["expanded"], "labels": labels, "cap": cap})
+        graph_export.download_buttons(
+            sub,
+            stem,
+            key="ex-export",
+            title=f"rox graph around {s['center']}",
+            positions=pos,
+            meta={"center": s["center"], "expanded": s["expanded"], "labels": labels, "cap": cap},
+        )
     with st.expander("Nodes in this view"):
         common.table([{"id": n, **{k: v for k, v in view.nodes[n].items()}} for n in keep], key="ex-nodes")

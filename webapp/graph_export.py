@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -35,7 +36,7 @@ FORMATS = {
 
 
 def _attr(value: Any) -> Any:
-    if isinstance(value, bool) or isinstance(value, (int, float, str)):
+    if isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
@@ -110,13 +111,26 @@ def export(view: GraphView, fmt: str, **kw: Any) -> bytes:
     raise ValueError(f"unknown graph export format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
-def download_buttons(view: GraphView, stem: str, *, key: str, title: str = "rox graph", positions=None,
-                     meta: Mapping[str, Any] | None = None) -> None:
+def download_buttons(
+    view: GraphView,
+    stem: str,
+    *,
+    key: str,
+    title: str = "rox graph",
+    positions=None,
+    meta: Mapping[str, Any] | None = None,
+) -> None:
     """One download button per format, side by side."""
     import streamlit as st
 
     cols = st.columns(len(FORMATS))
-    for col, (fmt, (label, mime, ext)) in zip(cols, FORMATS.items()):
-        col.download_button(f"{label}", export(view, fmt, title=title, positions=positions, meta=meta),
-                            file_name=f"{stem}.{ext}", mime=mime, key=f"{key}-{fmt}", icon=":material/download:",
-                            on_click="ignore")
+    for col, (fmt, (label, mime, ext)) in zip(cols, FORMATS.items(), strict=True):
+        col.download_button(
+            f"{label}",
+            export(view, fmt, title=title, positions=positions, meta=meta),
+            file_name=f"{stem}.{ext}",
+            mime=mime,
+            key=f"{key}-{fmt}",
+            icon=":material/download:",
+            on_click="ignore",
+        )

@@ -29,10 +29,17 @@ def favicon():
 
 def main() -> None:
     """Configure the page and run the navigation (one ``st.Page`` per page module)."""
-    st.set_page_config(page_title="rox - Region Overlap eXplorer", page_icon=favicon(), layout="wide",
-                       menu_items={"Get help": None, "Report a bug": None,
-                                   "About": "rox, the Region Overlap eXplorer: partner regions by industry overlap, "
-                                            "with the reasons and the source of every fact."})
+    st.set_page_config(
+        page_title="rox - Region Overlap eXplorer",
+        page_icon=favicon(),
+        layout="wide",
+        menu_items={
+            "Get help": None,
+            "Report a bug": None,
+            "About": "rox, the Region Overlap eXplorer: partner regions by industry overlap, "
+            "with the reasons and the source of every fact.",
+        },
+    )
     pages = []
     for i, (module, title, url_path, icon) in enumerate(PAGES):
         mod = importlib.import_module(f"rox.webapp.{module}")

@@ -21,18 +21,38 @@ def region_map(rows: list[dict[str, Any]]):
     points = [r for r in rows if r.get("lat") is not None and r.get("lon") is not None]
     if not points:
         return None
-    frame = pd.DataFrame([{"id": r["id"], "name": r.get("name") or r["id"], "kind": r.get("kind") or "",
-                           "country": r.get("country") or "", "lat": float(r["lat"]), "lon": float(r["lon"])}
-                          for r in points])
+    frame = pd.DataFrame(
+        [
+            {
+                "id": r["id"],
+                "name": r.get("name") or r["id"],
+                "kind": r.get("kind") or "",
+                "country": r.get("country") or "",
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+            }
+            for r in points
+        ]
+    )
     projection = {"type": "equalEarth"}
     grid = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#d0d7de", strokeWidth=0.6, fill=None)
     sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f4f8fb", stroke="#9aa5b1", strokeWidth=0.8)
     dots = (
         alt.Chart(frame)
         .mark_circle(size=70, opacity=0.85, stroke="#ffffff", strokeWidth=0.8)
-        .encode(longitude="lon:Q", latitude="lat:Q", color=alt.Color("kind:N", title="kind"),
-                tooltip=["name:N", "id:N", "kind:N", "country:N", alt.Tooltip("lat:Q", format=".2f"),
-                         alt.Tooltip("lon:Q", format=".2f")])
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=alt.Color("kind:N", title="kind"),
+            tooltip=[
+                "name:N",
+                "id:N",
+                "kind:N",
+                "country:N",
+                alt.Tooltip("lat:Q", format=".2f"),
+                alt.Tooltip("lon:Q", format=".2f"),
+            ],
+        )
     )
     return (sphere + grid + dots).project(**projection).properties(height=420)
 
@@ -40,9 +60,7 @@ def region_map(rows: list[dict[str, Any]]):
 def render() -> None:
     st.title("rox - Region Overlap eXplorer")
     st.caption("Partner regions by industry overlap, with the reasons and the source of every fact.")
-    rx = common.get_rox()
-    settings = rx.store.settings
-    st.markdown(f"**Store:** {settings.describe()}")
+    st.markdown(f"**Store:** {common.get_rox().describe()}")
 
     stats = common.named("stats")
     nodes = [r for r in stats if r["kind"] == "node"]
@@ -82,6 +100,10 @@ def render() -> None:
 
     st.subheader("Data sources")
     sources = common.named("sources")
-    common.table(sources, key="ov-sources", columns=["id", "title", "kind", "publisher", "date", "url"],
-                 column_config={"url": st.column_config.LinkColumn("url")})
+    common.table(
+        sources,
+        key="ov-sources",
+        columns=["id", "title", "kind", "publisher", "date", "url"],
+        column_config={"url": st.column_config.LinkColumn("url")},
+    )
     common.download_buttons(sources, common.file_stem("sources"), key="dl-sources")

@@ -20,6 +20,7 @@ The iframe body gets ``data-settled="<ms>"`` when the layout is still, and
 >>> v.add_node("rail", "Sector", "Rail")
 >>> v.add_edge("GB-DER", "HAS_SECTOR", "rail")
 >>> html = render_html(v, key="doctest")
+>>> import re
 >>> re.search(r"<(script|link|img)[^>]*(src|href)=", html) is None   # everything inline
 True
 >>> 'data-rox-view="doctest"' in html
@@ -31,11 +32,11 @@ from __future__ import annotations
 import html as htmllib
 import json
 import math
-import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 VIS_VERSION = "9.1.2"
 
@@ -71,7 +72,7 @@ class GraphView:
         key = (str(start), str(relation), str(end))
         self.edges[key] = {**self.edges.get(key, {}), **{k: v for k, v in props.items() if v is not None}}
 
-    def subview(self, keep: Iterable[str]) -> "GraphView":
+    def subview(self, keep: Iterable[str]) -> GraphView:
         keep = set(keep)
         out = GraphView({k: v for k, v in self.nodes.items() if k in keep})
         out.edges = {k: v for k, v in self.edges.items() if k[0] in keep and k[2] in keep}
@@ -83,11 +84,13 @@ class GraphView:
     def to_dict(self) -> dict[str, Any]:
         return {
             "nodes": [{"id": k, **v} for k, v in self.nodes.items()],
-            "edges": [{"start": s, "relation": r, "end": t, "properties": dict(p)} for (s, r, t), p in self.edges.items()],
+            "edges": [
+                {"start": s, "relation": r, "end": t, "properties": dict(p)} for (s, r, t), p in self.edges.items()
+            ],
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "GraphView":
+    def from_dict(cls, data: Mapping[str, Any]) -> GraphView:
         v = cls()
         for n in data.get("nodes", []):
             n = dict(n)
@@ -98,13 +101,14 @@ class GraphView:
 
 
 # ------------------------------------------------------------------ layout
-def layout(view: GraphView, previous: Mapping[str, tuple[float, float]] | None = None, *,
-           seed: int = 7) -> dict[str, tuple[float, float]]:
+def layout(
+    view: GraphView, previous: Mapping[str, tuple[float, float]] | None = None, *, seed: int = 7
+) -> dict[str, tuple[float, float]]:
     """Pixel positions for every node: old nodes stay where they were, new ones are placed
     around them (networkx spring layout, seeded, so the same view gives the same picture)."""
     import networkx as nx
 
-    previous = {k: tuple(v) for k, v in (previous or {}).items() if k in view.nodes}
+    previous = {k: (float(v[0]), float(v[1])) for k, v in (previous or {}).items() if k in view.nodes}
     if not view.nodes:
         return {}
     if len(previous) == len(view.nodes):
@@ -123,16 +127,18 @@ def layout(view: GraphView, previous: Mapping[str, tuple[float, float]] | None =
                     x, y = init[near]
                     h = (hash(n) % 628) / 100.0
                     init[n] = (x + 0.15 * math.cos(h), y + 0.15 * math.sin(h))
-        pos = nx.spring_layout(g, pos=init or None, fixed=list(previous) or None, seed=seed,
-                               iterations=50, scale=None if previous else 1.0)
+        pos = nx.spring_layout(
+            g, pos=init or None, fixed=list(previous) or None, seed=seed, iterations=50, scale=None if previous else 1.0
+        )
     else:
         pos = nx.spring_layout(g, seed=seed, iterations=50, scale=1.0)
     return {k: (float(x) * scale, float(y) * scale) if k not in previous else previous[k] for k, (x, y) in pos.items()}
 
 
 # ---------------------------------------------------------------- pyvis model
-def build_network(view: GraphView, positions: Mapping[str, tuple[float, float]] | None = None, *,
-                  highlight: Iterable[str] = ()):
+def build_network(
+    view: GraphView, positions: Mapping[str, tuple[float, float]] | None = None, *, highlight: Iterable[str] = ()
+):
     """The view as a pyvis ``Network`` (styled by label, positions as start values)."""
     from pyvis.network import Network
 
@@ -181,13 +187,22 @@ def _options(n_nodes: int, physics: bool) -> dict[str, Any]:
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 150},
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": False},
         "nodes": {"font": {"size": 13, "face": "sans-serif"}},
-        "edges": {"color": {"color": "#9aa5b1", "highlight": "#333333"}, "font": {"size": 9, "align": "middle"},
-                  "smooth": False, "width": 1},
+        "edges": {
+            "color": {"color": "#9aa5b1", "highlight": "#333333"},
+            "font": {"size": 9, "align": "middle"},
+            "smooth": False,
+            "width": 1,
+        },
         "physics": {
             "enabled": physics,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -4000, "springLength": 110, "springConstant": 0.04,
-                          "damping": 0.35, "avoidOverlap": 0.1},
+            "barnesHut": {
+                "gravitationalConstant": -4000,
+                "springLength": 110,
+                "springConstant": 0.04,
+                "damping": 0.35,
+                "avoidOverlap": 0.1,
+            },
             "stabilization": {"enabled": True, "iterations": 100, "updateInterval": 50, "fit": True},
             "minVelocity": 1.0,
         },
@@ -242,9 +257,36 @@ _SCRIPT = r"""
 """
 
 
-def render_html(view: GraphView, *, positions: Mapping[str, tuple[float, float]] | None = None, key: str = "view",
-                height: int = 600, highlight: Iterable[str] = (), standalone: bool = False, title: str = "rox graph",
-                legend: bool = True) -> str:
+#: Characters that may end or change the meaning of a <script> block (``</script>``,
+#: ``<!--``, ``]]>``) or end a JavaScript string (U+2028/U+2029 in older engines).
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON that is safe inside an HTML ``<script>`` element: the same
+    data once parsed, but with no ``<``, ``>`` or ``&`` for the HTML parser to act on.
+
+    >>> script_json({"name": "<!--<script>"})
+    '{"name": "\\\\u003c!--\\\\u003cscript\\\\u003e"}'
+    >>> json.loads(script_json(["</script>&\\u2028"])) == ["</script>&\\u2028"]
+    True
+    """
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+def render_html(
+    view: GraphView,
+    *,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    key: str = "view",
+    height: int = 600,
+    highlight: Iterable[str] = (),
+    standalone: bool = False,
+    title: str = "rox graph",
+    legend: bool = True,
+) -> str:
     """A complete HTML page drawing ``view`` with vis-network inlined (no external requests).
 
     ``key`` names the view for the positions saved in the browser; ``standalone`` makes a
@@ -258,15 +300,20 @@ def render_html(view: GraphView, *, positions: Mapping[str, tuple[float, float]]
     js, css = vis_assets()
     physics = bool(nodes)
     body_height = "calc(100vh - 70px)" if standalone else f"{height - 34}px"
-    dump = lambda v: json.dumps(v, ensure_ascii=False).replace("</", "<\\/")  # noqa: E731
-    script = _SCRIPT % {"key": dump(key), "nodes": dump(nodes), "edges": dump(edges),
-                        "options": dump(_options(len(nodes), physics))}
+    script = _SCRIPT % {
+        "key": script_json(key),
+        "nodes": script_json(nodes),
+        "edges": script_json(edges),
+        "options": script_json(_options(len(nodes), physics)),
+    }
     legend_html = ""
     if legend:
         items = []
         for label in view.labels():
             st_ = STYLE.get(label, DEFAULT_STYLE)
-            items.append(f'<span class="rox-key"><i style="background:{st_["color"]}"></i>{htmllib.escape(label)}</span>')
+            items.append(
+                f'<span class="rox-key"><i style="background:{st_["color"]}"></i>{htmllib.escape(label)}</span>'
+            )
         legend_html = f'<div class="rox-legend">{"".join(items)} <span class="rox-count">{len(nodes)} nodes · {len(edges)} edges</span></div>'
     heading = f"<h1>{htmllib.escape(title)}</h1>" if standalone else ""
     return f"""<!DOCTYPE html>
@@ -291,8 +338,14 @@ h1 {{ font-size: 18px; margin: 8px 12px; }}
 """
 
 
-def show(view: GraphView, *, key: str, positions: Mapping[str, tuple[float, float]] | None = None, height: int = 600,
-         highlight: Iterable[str] = ()) -> str:
+def show(
+    view: GraphView,
+    *,
+    key: str,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    height: int = 600,
+    highlight: Iterable[str] = (),
+) -> str:
     """Draw ``view`` in the page (an iframe holding the inline page); returns the HTML."""
     import streamlit as st
 
@@ -301,40 +354,41 @@ def show(view: GraphView, *, key: str, positions: Mapping[str, tuple[float, floa
     return page
 
 
+def _plain(value: Mapping[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A node's or relationship's own scalar properties (no ``_meta`` keys)."""
+    return {
+        k: x
+        for k, x in value.items()
+        if not k.startswith("_") and k not in skip and isinstance(x, (str, int, float, bool))
+    }
+
+
+def _graph_values(value: Any) -> Iterator[dict[str, Any]]:
+    """Every node and relationship inside a query value (rows, lists, maps, paths)."""
+    if isinstance(value, (list, tuple)):
+        for x in value:
+            yield from _graph_values(x)
+    elif isinstance(value, dict):
+        kind = value.get("_type")
+        if kind in ("node", "relationship"):
+            yield value
+        elif kind == "path":
+            yield from _graph_values(list(value.get("nodes", [])) + list(value.get("relationships", [])))
+        else:
+            yield from _graph_values(list(value.values()))
+
+
 def view_from_rows(rows: Iterable[Mapping[str, Any]]) -> GraphView:
-    """Nodes, relationships and paths found in query rows (see :mod:`graph.values`)."""
+    """Nodes, relationships and paths found in query rows (see :mod:`rox.graph.values`)."""
     view = GraphView()
-    rels: list[dict[str, Any]] = []
-
-    def visit(v: Any) -> None:
-        if isinstance(v, dict):
-            t = v.get("_type")
-            if t == "node":
-                props = {k: x for k, x in v.items() if not k.startswith("_") and k not in ("id", "name")
-                         and isinstance(x, (str, int, float, bool))}
-                labels = v.get("_labels") or ["Node"]
-                view.add_node(v["_id"], labels[0], v.get("name") or v.get("title"), **props)
-            elif t == "relationship":
-                rels.append(v)
-            elif t == "path":
-                for x in v.get("nodes", []):
-                    visit(x)
-                for x in v.get("relationships", []):
-                    visit(x)
-            else:
-                for x in v.values():
-                    visit(x)
-        elif isinstance(v, (list, tuple)):
-            for x in v:
-                visit(x)
-
-    for row in rows:
-        visit(dict(row))
-    for r in rels:
+    found = list(_graph_values([dict(r) for r in rows]))
+    for v in (x for x in found if x["_type"] == "node"):
+        labels = v.get("_labels") or ["Node"]
+        view.add_node(v["_id"], labels[0], v.get("name") or v.get("title"), **_plain(v, ("id", "name")))
+    for r in (x for x in found if x["_type"] == "relationship"):
         s, t = str(r["_start"]), str(r["_end"])
         for end in (s, t):
             if end not in view.nodes:
                 view.add_node(end, None, end)
-        props = {k: x for k, x in r.items() if not k.startswith("_") and isinstance(x, (str, int, float, bool))}
-        view.add_edge(s, r["_rel"], t, **props)
+        view.add_edge(s, r["_rel"], t, **_plain(r))
     return view

@@ -85,13 +85,20 @@ class PerfLog:
     def add(self, name: str, seconds: float, budget_s: float | None = None, **extra) -> None:
         entry = {"name": name, "seconds": round(seconds, 3), "budget_s": budget_s, **extra}
         self.entries.append(entry)
-        print(f"[perf] {name}: {seconds:.3f} s" + (f" (budget {budget_s} s)" if budget_s else "")
-              + (f" {extra}" if extra else ""))
+        print(
+            f"[perf] {name}: {seconds:.3f} s"
+            + (f" (budget {budget_s} s)" if budget_s else "")
+            + (f" {extra}" if extra else "")
+        )
 
     def save(self) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        doc = {"chromium": CHROMIUM, "python": sys.version.split()[0], "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-               "entries": self.entries}
+        doc = {
+            "chromium": CHROMIUM,
+            "python": sys.version.split()[0],
+            "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "entries": self.entries,
+        }
         PERF_FILE.write_text(json.dumps(doc, indent=2), encoding="utf-8")
 
 
@@ -108,8 +115,10 @@ def chromium_path() -> str:
     if not (Path(CHROMIUM).exists() and os.access(CHROMIUM, os.X_OK)):
         if os.environ.get("ROX_REQUIRE_TEST_TOOLS", "") in ("1", "true", "yes"):
             pytest.fail(f"ROX_REQUIRE_TEST_TOOLS=1 but no browser at {CHROMIUM}: run scripts/setup-test-tools.sh")
-        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium; "
-                    "scripts/setup-test-tools.sh installs it); set ROX_CHROMIUM to use another")
+        pytest.skip(
+            f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium; "
+            "scripts/setup-test-tools.sh installs it); set ROX_CHROMIUM to use another"
+        )
     return CHROMIUM
 
 
@@ -143,9 +152,23 @@ def app_url(chromium_path, app_db, tmp_path_factory):
     env = dict(os.environ)
     env.pop("NEO4J_URI", None)
     env.update(ROX_DB=str(app_db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", PYTHONUNBUFFERED="1")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -161,8 +184,10 @@ def app_url(chromium_path, app_db, tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer within {SERVER_START_S} s:\n"
-                            f"{log_path.read_text(errors='replace')[-4000:]}")
+                pytest.fail(
+                    f"streamlit did not answer within {SERVER_START_S} s:\n"
+                    f"{log_path.read_text(errors='replace')[-4000:]}"
+                )
             time.sleep(0.3)
         yield url
     finally:
@@ -218,8 +243,10 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     size = page.viewport_size
     # Streamlit scrolls inside its own container: a tall viewport shows the whole page.
-    height = page.evaluate("() => Math.max(...Array.from(document.querySelectorAll('section, [data-testid=stMain]'),"
-                           " e => e.scrollHeight), 1000)")
+    height = page.evaluate(
+        "() => Math.max(...Array.from(document.querySelectorAll('section, [data-testid=stMain]'),"
+        " e => e.scrollHeight), 1000)"
+    )
     page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
     page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
@@ -230,9 +257,7 @@ def screenshot(page, name: str) -> Path:
 def wait_idle(page, timeout_ms: int = 30_000) -> None:
     """Wait until Streamlit has finished running the script (no status widget)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
-    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
 
 
 def pick(page, label: str, text: str, option: str | None = None) -> None:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -16,22 +19,34 @@ FIND_PARTNERS_BUDGET_S = 2.0
 GRAPH_SETTLE_BUDGET_S = 3.0
 
 
-def graph_frame(page, *, not_nodes: int | None = None, timeout_s: float = 30):
-    """The frame drawing a vis-network graph, once its layout has settled
-    (and, with ``not_nodes``, once it draws a different number of nodes)."""
-    page.wait_for_selector("iframe")
+#: The iframe of the page drawing a graph whose layout has settled (and, with
+#: ``notNodes``, whose node count differs from it), or null. Streamlit's iframes are
+#: srcdoc and same-origin, so the page can look inside them.
+SETTLED_GRAPH_JS = """(notNodes) => Array.from(document.querySelectorAll('iframe')).find(f => {
+  const b = f.contentDocument && f.contentDocument.body;
+  return !!b && b.hasAttribute('data-settled')
+    && (notNodes === null || Number(b.getAttribute('data-nodes')) !== notNodes);
+}) || null"""
+FRAME_SETTLED_JS = "() => !!document.body && document.body.hasAttribute('data-settled')"
+
+
+def graph_frame(page, *, not_nodes: int | None = None, timeout_s: float = 90):
+    """The frame drawing a vis-network graph, once its layout has settled (and, with
+    ``not_nodes``, once it draws a different number of nodes): waits on that state,
+    never on a clock. A frame replaced by a rerun just as it is found is waited for
+    again. Raises Playwright's TimeoutError after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for f in page.frames:
-            try:
-                n = f.evaluate("() => document.body && document.body.hasAttribute('data-settled')"
-                               " ? Number(document.body.getAttribute('data-nodes')) : null")
-            except Exception:  # frame navigating
-                continue
-            if n is not None and (not_nodes is None or n != not_nodes):
-                return f
-        time.sleep(0.05)
-    return None if not_nodes is not None else pytest.fail(f"no graph settled within {timeout_s} s")
+    while True:
+        left_ms = max(1.0, (deadline - time.monotonic()) * 1000)
+        iframe = page.wait_for_function(SETTLED_GRAPH_JS, arg=not_nodes, timeout=left_ms).as_element()
+        frame = iframe.content_frame() if iframe is not None else None
+        try:
+            if frame is not None and frame.evaluate(FRAME_SETTLED_JS):
+                return frame
+        except PlaywrightError:  # replaced by a rerun in between: wait for the new one
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"no settled graph frame within {timeout_s} s")
 
 
 def textarea(page, label: str):
@@ -78,8 +93,14 @@ def test_find_partners_for_derby(page, ui, perf, tmp_path):
     page.get_by_text(f"Why {name}").first.wait_for()
     ui.wait_idle(page)
     expl = page.locator(".st-key-pm-explanation")
-    for heading in ("Shared sectors", "Complementary sectors", "Firms linking them", "Universities", "Agreements",
-                    "Trade figures"):
+    for heading in (
+        "Shared sectors",
+        "Complementary sectors",
+        "Firms linking them",
+        "Universities",
+        "Agreements",
+        "Trade figures",
+    ):
         assert expl.get_by_text(heading).count() >= 1, heading
     ui.screenshot(page, "02-find-partners")
 
@@ -90,7 +111,7 @@ def test_find_partners_for_derby(page, ui, perf, tmp_path):
     dl.value.save_as(path)
     text = path.read_text(encoding="utf-8")
     meta = [line for line in text.splitlines() if line.startswith("#")]
-    rows = list(csv.DictReader(io.StringIO("\n".join(l for l in text.splitlines() if not l.startswith("#")))))
+    rows = list(csv.DictReader(io.StringIO("\n".join(x for x in text.splitlines() if not x.startswith("#")))))
     # the parameters travel with the list (as "# key: value" lines or param_* columns)
     assert any("measure" in m for m in meta) or "param_measure" in rows[0], (meta, list(rows[0]))
     assert rows and {"rank", "region", "name", "score"} <= set(rows[0])
@@ -122,21 +143,30 @@ def test_graph_explorer_draws_and_expands(page, ui, perf):
     search = page.get_by_label("Search nodes")
     search.fill("Derby")
     search.press("Enter")
-    ui.wait_idle(page)
+    # The search reruns the page with a new node box holding the hits (the first one
+    # picked): wait for that state, then choose Derby explicitly.
     node_box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Node", exact=True)).first
+    expect(node_box.get_by_role("combobox")).to_have_value(re.compile(r" · "), timeout=60_000)
+    ui.wait_idle(page, timeout_ms=60_000)
+    started = time.perf_counter()
     node_box.click()
     option = page.get_by_role("option").filter(has_text="GB-DER").first
-    option.wait_for()
-    started = time.perf_counter()
+    expect(option).to_be_visible(timeout=60_000)
     option.click()
-    frame = graph_frame(page)
-    ui.wait_idle(page)
+    expect(node_box.get_by_role("combobox")).to_have_value(re.compile(r" · GB-DER$"), timeout=60_000)
+    graph_frame(page)
+    ui.wait_idle(page, timeout_ms=60_000)
     frame = graph_frame(page)
     elapsed = time.perf_counter() - started
     n = frame.evaluate("() => window.roxGraph.nodes")
     in_frame = frame.evaluate("() => Number(document.body.getAttribute('data-settled'))") / 1000
-    perf.add("explorer: neighbourhood of Derby drawn and settled", elapsed, GRAPH_SETTLE_BUDGET_S, nodes=n,
-             layout_in_browser_s=in_frame)
+    perf.add(
+        "explorer: neighbourhood of Derby drawn and settled",
+        elapsed,
+        GRAPH_SETTLE_BUDGET_S,
+        nodes=n,
+        layout_in_browser_s=in_frame,
+    )
     assert frame.locator("canvas").count() == 1
     assert n >= 3
     ui.screenshot(page, "04-graph-explorer")
@@ -146,16 +176,19 @@ def test_graph_explorer_draws_and_expands(page, ui, perf):
     for hop in (2, 3):
         started = time.perf_counter()
         page.get_by_role("button", name="Expand all shown").click()
-        frame = graph_frame(page, not_nodes=bigger, timeout_s=20)
-        if frame is None:  # nothing new within reach
-            break
-        ui.wait_idle(page)
+        frame = graph_frame(page, not_nodes=bigger)  # Derby's neighbourhood grows for 2 more hops in the demo
+        ui.wait_idle(page, timeout_ms=60_000)
         frame = graph_frame(page)
         wall = time.perf_counter() - started
         bigger = frame.evaluate("() => window.roxGraph.nodes")
         in_frame = frame.evaluate("() => Number(document.body.getAttribute('data-settled'))") / 1000
-        perf.add(f"explorer: {hop} hops from Derby, expanded, drawn and settled", wall, GRAPH_SETTLE_BUDGET_S,
-                 nodes=bigger, layout_in_browser_s=in_frame)
+        perf.add(
+            f"explorer: {hop} hops from Derby, expanded, drawn and settled",
+            wall,
+            GRAPH_SETTLE_BUDGET_S,
+            nodes=bigger,
+            layout_in_browser_s=in_frame,
+        )
     assert bigger > n
     ui.screenshot(page, "05-graph-explorer-expanded")
 
@@ -187,6 +220,32 @@ def test_graph_with_300_nodes_settles(page, perf):
     page.set_content(html)
     page.wait_for_selector("body[data-settled]", timeout=30_000)
     perf.add("graph: 300 nodes redrawn from kept positions", time.perf_counter() - started, GRAPH_SETTLE_BUDGET_S)
+
+
+def test_hostile_node_names_still_draw(page):
+    """Names that would end or hijack the page's script (issue 9, item 15) are drawn as
+    text: the graph settles on a canvas with every node, and no injected code runs."""
+    from rox.webapp import visgraph
+
+    names = [
+        "<!--<script>",
+        "</script><script>window.roxPwned=1</script>",
+        "<img src=x onerror=window.roxPwned=1>",
+        "line\u2028sep\u2029para",
+        "]]>&amp;<!--",
+    ]
+    view = visgraph.GraphView()
+    for i, name in enumerate(names):
+        view.add_node(f"n{i}", "Region", name, note=name)
+        view.add_edge(f"n{i}", "PART_OF", "n0", source=name)
+    html = visgraph.render_html(view, positions=visgraph.layout(view), key="<!--<script>", height=500)
+    page.goto(page.rox_url + "/_stcore/health")  # an origin for localStorage
+    page.set_content(html)
+    page.wait_for_selector("body[data-settled]", timeout=60_000)
+    assert page.locator("canvas").count() == 1
+    assert page.evaluate("() => window.roxGraph.nodes") == len(names)
+    assert page.evaluate("() => window.roxGraph.network.body.data.nodes.get('n0').title.split('\\n')[0]") == names[0]
+    assert page.evaluate("() => window.roxPwned === undefined && document.querySelectorAll('img').length === 0")
 
 
 def test_cypher_console_runs_and_refuses_writes(page, ui):
@@ -231,8 +290,11 @@ def test_load_page_shows_every_problem(page, ui, tmp_path):
 
 def test_load_page_loads_a_statistical_table(page, ui, tmp_path):
     table = tmp_path / "bres-employment-mini.csv"
-    table.write_text("GEOGRAPHY_CODE,INDUSTRY_CODE,DATE,COUNT\nUKF1,29,2021,1000\nUKF1,30,2021,5000\n"
-                     "UKG3,29,2021,8000\nUKG3,30,2021,700\n", encoding="utf-8")
+    table.write_text(
+        "GEOGRAPHY_CODE,INDUSTRY_CODE,DATE,COUNT\nUKF1,29,2021,1000\nUKF1,30,2021,5000\n"
+        "UKG3,29,2021,8000\nUKG3,30,2021,700\n",
+        encoding="utf-8",
+    )
     page.goto(page.rox_url + "/load")
     page.get_by_role("tab", name="Statistical tables").click()
     page.locator("input[type=file]").nth(1).set_input_files(str(table))
