@@ -101,68 +101,105 @@ def baseline(db: str, csv_path: Path, sample: int) -> float:
                     break
         t0 = time.perf_counter()
         for r, s, y, v in rows:
-            store.run("MERGE (a:Region {id: $r}) MERGE (b:Sector {id: $s}) "
-                      "MERGE (a)-[h:HAS_SECTOR {key: $k}]->(b) SET h.value = $v, h.year = $y",
-                      {"r": r, "s": s, "k": f"naive|{y}", "v": v, "y": y}, write=True)
+            store.run(
+                "MERGE (a:Region {id: $r}) MERGE (b:Sector {id: $s}) "
+                "MERGE (a)-[h:HAS_SECTOR {key: $k}]->(b) SET h.value = $v, h.year = $y",
+                {"r": r, "s": s, "k": f"naive|{y}", "v": v, "y": y},
+                write=True,
+            )
         return len(rows) / (time.perf_counter() - t0)
     finally:
         store.close()
 
 
-def main() -> int:
+def _args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=2_000_000)
     ap.add_argument("--batch-size", type=int, default=10_000)
     ap.add_argument("--sample", type=int, default=20_000, help="baseline sample size")
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    ap.add_argument("--appendfsync", choices=("always", "everysec", "no"),
-                    help="DIAGNOSTIC ONLY: override the embedded server's appendfsync for this run (rox uses 'always')")
-    args = ap.parse_args()
-    if args.appendfsync:
+    ap.add_argument(
+        "--appendfsync",
+        choices=("always", "everysec", "no"),
+        help="DIAGNOSTIC ONLY: override the embedded server's appendfsync for this run (rox uses 'always')",
+    )
+    return ap.parse_args()
+
+
+def _diagnostic_fsync(mode: str | None) -> None:
+    if mode:
         import rox.graph.falkor_store as fs
 
         real = fs.server_config
-        fs.server_config = lambda p: {**real(p), "appendfsync": args.appendfsync}
-        print(f"DIAGNOSTIC: appendfsync {args.appendfsync} (not what rox ships)")
+        fs.server_config = lambda p: {**real(p), "appendfsync": mode}
+        print(f"DIAGNOSTIC: appendfsync {mode} (not what rox ships)")
+
+
+def _timed_load(argv: list[str]) -> tuple[int, float, str]:
+    """Run ``rox`` with ``argv`` in this process: (exit code, seconds, what it printed)."""
     from rox.cli import main as rox_main
 
+    out = io.StringIO()
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        rc = rox_main(argv)
+    return rc, time.perf_counter() - t0, out.getvalue().rstrip()
+
+
+def main() -> int:
+    args = _args()
+    _diagnostic_fsync(args.appendfsync)
     tmp = Path(tempfile.mkdtemp(prefix="rox-bench-"))
     csv_path = tmp / "synthetic_long.csv"
     t0 = time.perf_counter()
     nreg, nsec = make_csv(csv_path, args.rows)
-    print(f"generated {args.rows:,} rows ({nreg} regions x {nsec} sectors, {csv_path.stat().st_size / 1e6:.0f} MB) "
-          f"in {time.perf_counter() - t0:.1f} s")
-    db = str(tmp / "bench.db")
-    argv = ["--db", db, "load-table", str(csv_path), "--sector-scheme", "hs", "--kind", "exports", "--unit", "USD",
-            "--batch-size", str(args.batch_size), "--no-progress"]
-    out = io.StringIO()
+    print(
+        f"generated {args.rows:,} rows ({nreg} regions x {nsec} sectors, {csv_path.stat().st_size / 1e6:.0f} MB) "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+    argv = [
+        "--db",
+        str(tmp / "bench.db"),
+        "load-table",
+        str(csv_path),
+        "--sector-scheme",
+        "hs",
+        "--kind",
+        "exports",
+        "--unit",
+        "USD",
+        "--batch-size",
+        str(args.batch_size),
+        "--no-progress",
+    ]
     watch = RedisPeak()
-    t0 = time.perf_counter()
-    with contextlib.redirect_stdout(out):
-        rc = rox_main(argv)
-    wall = time.perf_counter() - t0
+    rc, wall, printed = _timed_load(argv)
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_redis = watch.stop()
-    print(out.getvalue().rstrip())
-    print(f"rox load-table rc={rc}: {args.rows:,} rows in {wall:.1f} s = {args.rows / wall:,.0f} rows/s end to end "
-          f"(batch {args.batch_size:,})")
-    print(f"peak RSS: rox process {peak_self:,.0f} MB" + (f"; redis-server {peak_redis / 1024:,.0f} MB" if peak_redis else ""))
-    t0 = time.perf_counter()
-    with contextlib.redirect_stdout(out):
-        rox_main(argv)
-    re_wall = time.perf_counter() - t0
+    print(printed)
+    print(
+        f"rox load-table rc={rc}: {args.rows:,} rows in {wall:.1f} s = {args.rows / wall:,.0f} rows/s end to end "
+        f"(batch {args.batch_size:,})"
+    )
+    print(
+        f"peak RSS: rox process {peak_self:,.0f} MB"
+        + (f"; redis-server {peak_redis / 1024:,.0f} MB" if peak_redis else "")
+    )
+    _, re_wall, _ = _timed_load(argv)
     print(f"reload of the same file (changes nothing): {re_wall:.1f} s = {args.rows / re_wall:,.0f} rows/s")
     if not args.skip_baseline:
         rate = baseline(str(tmp / "naive.db"), csv_path, args.sample)
-        print(f"BASELINE (naive, one MERGE query per row, {args.sample:,}-row sample, extrapolated): {rate:,.0f} rows/s "
-              f"-> {args.rows / rate:,.0f} s for {args.rows:,} rows")
-    if not args.keep:
+        print(
+            f"BASELINE (naive, one MERGE query per row, {args.sample:,}-row sample, extrapolated): {rate:,.0f} rows/s "
+            f"-> {args.rows / rate:,.0f} s for {args.rows:,} rows"
+        )
+    if args.keep:
+        print(f"kept {tmp}")
+    else:
         import shutil
 
         shutil.rmtree(tmp, ignore_errors=True)
-    else:
-        print(f"kept {tmp}")
     return 0 if rc == 0 else 1
 
 

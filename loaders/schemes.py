@@ -42,13 +42,34 @@ SECTIONED = frozenset({"sic2007", "nace2", "isic4"})
 
 #: NACE Rev. 2 / SIC 2007 / ISIC Rev. 4 sections and their divisions (first, last).
 SECTIONS: dict[str, tuple[int, int]] = {
-    "A": (1, 3), "B": (5, 9), "C": (10, 33), "D": (35, 35), "E": (36, 39), "F": (41, 43), "G": (45, 47),
-    "H": (49, 53), "I": (55, 56), "J": (58, 63), "K": (64, 66), "L": (68, 68), "M": (69, 75), "N": (77, 82),
-    "O": (84, 84), "P": (85, 85), "Q": (86, 88), "R": (90, 93), "S": (94, 96), "T": (97, 98), "U": (99, 99),
+    "A": (1, 3),
+    "B": (5, 9),
+    "C": (10, 33),
+    "D": (35, 35),
+    "E": (36, 39),
+    "F": (41, 43),
+    "G": (45, 47),
+    "H": (49, 53),
+    "I": (55, 56),
+    "J": (58, 63),
+    "K": (64, 66),
+    "L": (68, 68),
+    "M": (69, 75),
+    "N": (77, 82),
+    "O": (84, 84),
+    "P": (85, 85),
+    "Q": (86, 88),
+    "R": (90, 93),
+    "S": (94, 96),
+    "T": (97, 98),
+    "U": (99, 99),
 }
 #: Divisions that exist (NACE Rev. 2 has 88; numbers such as 04 or 34 are unused).
 DIVISIONS: tuple[str, ...] = tuple(
-    f"{d:02d}" for a, b in SECTIONS.values() for d in range(a, b + 1) if d not in (4, 34, 40, 44, 48, 54, 57, 67, 76, 83, 89)
+    f"{d:02d}"
+    for a, b in SECTIONS.values()
+    for d in range(a, b + 1)
+    if d not in (4, 34, 40, 44, 48, 54, 57, 67, 76, 83, 89)
 )
 LEVELS: dict[str, tuple[str, ...]] = {
     # scheme: names of levels by number of digits 1..6 ("" = not a level of that scheme)
@@ -86,7 +107,7 @@ class Code:
     def id(self) -> str:
         return sector_code_id(self.scheme, self.code)
 
-    def contains(self, other: "Code") -> bool:
+    def contains(self, other: Code) -> bool:
         """True if every code ``other`` covers lies inside this one (and it is not finer)."""
         if self.scheme != other.scheme or self.scheme == "raw" or self is other or self.id == other.id:
             return False
@@ -116,7 +137,7 @@ def _rox_for(scheme: str, cover: tuple[str, ...]) -> str | None:
         return None
     if len(hits) == 1:
         return hits.pop()
-    chains = [[h, *taxonomy.ancestors(h)] for h in hits]
+    chains = [[h, *taxonomy.ancestors(h)] for h in hits if h is not None]
     common = [s for s in chains[0] if all(s in ch for ch in chains[1:])]
     return common[0] if common else None
 
@@ -141,15 +162,32 @@ def parse(scheme: str, text: str) -> Code:
     levels = LEVELS[scheme]
     if len(digits) > len(levels) or not levels[len(digits) - 1]:
         raise CodeError(f"{raw!r} is not a {scheme} code ({len(digits)} digits)")
-    if scheme == "hs":
-        written = digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"
-    else:
-        written = digits
+    written = f"{digits[:4]}.{digits[4:]}" if scheme == "hs" and len(digits) > 4 else digits
     return Code(scheme, written, levels[len(digits) - 1], len(digits), (digits,), taxonomy.map_code(scheme, digits))
 
 
 def _parse_sectioned(scheme: str, raw: str) -> Code:
     s = raw.upper()
+    code = _parse_letters(scheme, raw, s) or _parse_ranges(scheme, raw, s)
+    if code is not None:
+        return code
+    s = re.sub(r"^[A-U](?=\d)", "", s)  # "C29.10" -> "29.10"
+    digits = re.sub(r"[\s.\-/]", "", s)
+    if not _DIGITS.match(digits):
+        raise CodeError(f"{raw!r} is not a {scheme} code")
+    if len(digits) == 1:
+        digits = "0" + digits
+    levels = LEVELS[scheme]
+    if len(digits) > len(levels) or not levels[len(digits) - 1]:
+        raise CodeError(f"{raw!r} is not a {scheme} code (too many digits)")
+    if digits[:2] not in DIVISIONS:
+        raise CodeError(f"{raw!r} is not a {scheme} code (no division {digits[:2]})")
+    written = _dotted(digits) if scheme != "isic4" else digits
+    return Code(scheme, written, levels[len(digits) - 1], 2 + len(digits), (digits,), taxonomy.map_code(scheme, digits))
+
+
+def _parse_letters(scheme: str, raw: str, s: str) -> Code | None:
+    """Sections and ONS section aggregates: ``A (1-3)``, ``CA (10-12)``, ``A-E``, ``C``."""
     m = _ONS_SECTION.match(s)
     if m:  # "A (1-3)", "CA (10-12)", "CD-CF (19-21)", "CI (26)"
         a, b, lo, hi = m.groups()
@@ -172,6 +210,11 @@ def _parse_sectioned(scheme: str, raw: str) -> Code:
         cover = _divisions(*SECTIONS[s])
         rox = taxonomy.map_code(scheme, s) or _rox_for(scheme, cover)
         return Code(scheme, s, "section", 2, cover, rox)
+    return None
+
+
+def _parse_ranges(scheme: str, raw: str, s: str) -> Code | None:
+    """Division ranges (``2-3``) and ONS ``68IMP``."""
     m = _DIV_RANGE.match(s)
     if m:  # "2-3", "11-12"
         lo, hi = int(m.group(1)), int(m.group(2))
@@ -181,20 +224,10 @@ def _parse_sectioned(scheme: str, raw: str) -> Code:
         return Code(scheme, f"{lo:02d}-{hi:02d}", "division", 4, cover, _rox_for(scheme, cover))
     m = _IMP.match(s)
     if m:  # ONS "68IMP": owner-occupiers' imputed rental, published beside 68 (which then excludes it)
-        return Code(scheme, f"{m.group(1)}IMP", "division-part", 5, (f"IMP{m.group(1)}",), taxonomy.map_code(scheme, m.group(1)))
-    s = re.sub(r"^[A-U](?=\d)", "", s)  # "C29.10" -> "29.10"
-    digits = re.sub(r"[\s.\-/]", "", s)
-    if not _DIGITS.match(digits):
-        raise CodeError(f"{raw!r} is not a {scheme} code")
-    if len(digits) == 1:
-        digits = "0" + digits
-    levels = LEVELS[scheme]
-    if len(digits) > len(levels) or not levels[len(digits) - 1]:
-        raise CodeError(f"{raw!r} is not a {scheme} code (too many digits)")
-    if digits[:2] not in DIVISIONS:
-        raise CodeError(f"{raw!r} is not a {scheme} code (no division {digits[:2]})")
-    written = _dotted(digits) if scheme != "isic4" else digits
-    return Code(scheme, written, levels[len(digits) - 1], 2 + len(digits), (digits,), taxonomy.map_code(scheme, digits))
+        return Code(
+            scheme, f"{m.group(1)}IMP", "division-part", 5, (f"IMP{m.group(1)}",), taxonomy.map_code(scheme, m.group(1))
+        )
+    return None
 
 
 def aggregates(codes) -> set[str]:
@@ -221,8 +254,14 @@ def guess_scheme(column: str | None) -> str | None:
     if not column:
         return None
     c = column.lower()
-    for words, scheme in ((("sic",), "sic2007"), (("nace",), "nace2"), (("isic", "nic"), "isic4"), (("naics",), "naics2017"),
-                          (("sitc",), "sitc2"), (("hs",), "hs")):
+    for words, scheme in (
+        (("sic",), "sic2007"),
+        (("nace",), "nace2"),
+        (("isic", "nic"), "isic4"),
+        (("naics",), "naics2017"),
+        (("sitc",), "sitc2"),
+        (("hs",), "hs"),
+    ):
         if any(re.search(rf"(^|[^a-z]){w}", c) for w in words):
             return scheme
     return None

@@ -17,16 +17,25 @@ from rox.graph import taxonomy as tx  # noqa: E402
 
 DEMO = ROOT / "data" / "demo"
 from support import SHARED  # noqa: E402
-SECTIONS = ("sources", "regions", "sectors", "region_sectors", "firms", "universities",
-            "agreements", "trade")
+
+SECTIONS = ("sources", "regions", "sectors", "region_sectors", "firms", "universities", "agreements", "trade")
 LINK_FIELDS = {  # section -> list-valued link fields and what they point at
     "firms": {"sectors": "sector", "operates_in": "region"},
     "universities": {"researches": "sector"},
     "agreements": {"sectors": "sector", "parties": "region"},
 }
-REGION_KINDS = {"country", "state", "province", "county", "city", "unitary-authority",
-                "metropolitan-county", "statistical-region", "economic-region",
-                "combined-authority"}
+REGION_KINDS = {
+    "country",
+    "state",
+    "province",
+    "county",
+    "city",
+    "unitary-authority",
+    "metropolitan-county",
+    "statistical-region",
+    "economic-region",
+    "combined-authority",
+}
 
 
 @pytest.fixture(scope="module")
@@ -115,9 +124,23 @@ def test_at_least_25_regions_in_5_countries(data):
 
 def test_required_named_regions(data):
     ids = _ids(data, "regions")
-    assert {"GB", "GB-ENG", "GB-DER", "CN", "CN-AH", "CN-AH-hefei", "CN-SH",
-            "CN-yangtze-river-delta", "IN", "IN-MH", "IN-DL", "GB-ENG-midlands",
-            "GB-ENG-west-midlands", "GB-ENG-london", "GB-ENG-south-east"} <= ids
+    assert {
+        "GB",
+        "GB-ENG",
+        "GB-DER",
+        "CN",
+        "CN-AH",
+        "CN-AH-hefei",
+        "CN-SH",
+        "CN-yangtze-river-delta",
+        "IN",
+        "IN-MH",
+        "IN-DL",
+        "GB-ENG-midlands",
+        "GB-ENG-west-midlands",
+        "GB-ENG-london",
+        "GB-ENG-south-east",
+    } <= ids
 
 
 def test_references_resolve(data):
@@ -189,8 +212,12 @@ def test_named_figures_present(data):
     assert ("GB", "IN", 344_000_000) in values
     assert ("GB", "ZZ-non-eu", 342_000_000_000) in values
     assert {"firm-rolls-royce", "firm-toyota", "firm-bombardier", "firm-bharat-forge"} <= _ids(data, "firms")
-    assert {"agr-derby-hefei-mou", "agr-midlands-maharashtra-technology-partnership",
-            "agr-uk-india-technology-partnership", "agr-uk-india-futuretech-festival"} <= _ids(data, "agreements")
+    assert {
+        "agr-derby-hefei-mou",
+        "agr-midlands-maharashtra-technology-partnership",
+        "agr-uk-india-technology-partnership",
+        "agr-uk-india-futuretech-festival",
+    } <= _ids(data, "agreements")
     assert {"uni-ustc", "uni-hfut"} <= _ids(data, "universities")
 
 
@@ -200,8 +227,9 @@ def test_university_names_and_domains_match_hipo(data):
         pytest.skip(f"{p} not found")
     import json
 
-    hipo = {(u["name"], d, u["alpha_two_code"]) for u in json.loads(p.read_text(encoding="utf-8"))
-            for d in u["domains"]}
+    hipo = {
+        (u["name"], d, u["alpha_two_code"]) for u in json.loads(p.read_text(encoding="utf-8")) for d in u["domains"]
+    }
     for u in data["universities"]:
         assert (u["name"], u["domain"], u["country"]) in hipo, u["id"]
 

@@ -18,9 +18,13 @@ def write(tmp_path, name, text):
 
 
 def counts(store):
-    return {(r["kind"], r["name"]): r["count"] for r in store.run(
-        "MATCH (n) RETURN 'node' AS kind, labels(n)[0] AS name, count(n) AS count "
-        "UNION ALL MATCH ()-[r]->() RETURN 'rel' AS kind, type(r) AS name, count(r) AS count")}
+    return {
+        (r["kind"], r["name"]): r["count"]
+        for r in store.run(
+            "MATCH (n) RETURN 'node' AS kind, labels(n)[0] AS name, count(n) AS count "
+            "UNION ALL MATCH ()-[r]->() RETURN 'rel' AS kind, type(r) AS name, count(r) AS count"
+        )
+    }
 
 
 GOOD = """
@@ -57,7 +61,8 @@ def test_load_good_file_and_reload_changes_nothing(empty_store, tmp_path):
     load_paths(empty_store, [f])
     assert counts(empty_store) == first
     assert empty_store.run("MATCH (r:Region {id: 'CN-AH-hefei'}) RETURN r.name AS n, r.population AS p") == [
-        {"n": "合肥", "p": 7500000}]
+        {"n": "合肥", "p": 7500000}
+    ]
 
 
 BAD = """
@@ -100,7 +105,10 @@ def test_bad_file_lists_every_problem_and_writes_nothing(empty_store, tmp_path):
 
 
 def test_references_are_checked_after_fields(empty_store, tmp_path):
-    f = write(tmp_path, "refs.yaml", """
+    f = write(
+        tmp_path,
+        "refs.yaml",
+        """
         sources:
           - {id: src-web, title: W, kind: website}
         regions:
@@ -111,7 +119,8 @@ def test_references_are_checked_after_fields(empty_store, tmp_path):
           - {region: GB-DER, sector: railways, source: src-web}
         agreements:
           - {id: agr-1, name: MoU, kind: mou, parties: [GB-DER, CN-AH-hefei], source: src-web}
-        """)
+        """,
+    )
     with pytest.raises(ValidationFailed) as err:
         load_paths(empty_store, [f])
     assert [str(p) for p in err.value.problems] == [
@@ -126,10 +135,14 @@ def test_references_are_checked_after_fields(empty_store, tmp_path):
 
 def test_problems_across_several_files_and_csv(empty_store, tmp_path):
     y = write(tmp_path, "sources.yaml", "sources:\n  - {id: src-web, title: W, kind: website}\n")
-    c = write(tmp_path, "my-regions.csv", "id,name,kind,country,population,source\n"
-              "GB-DER,Derby,city,GB,261400,src-web\n"
-              "GB-NGM,Nottingham,city,GB,-5,src-web\n"
-              "GB-LCE,,city,GB,,src-web\n")
+    c = write(
+        tmp_path,
+        "my-regions.csv",
+        "id,name,kind,country,population,source\n"
+        "GB-DER,Derby,city,GB,261400,src-web\n"
+        "GB-NGM,Nottingham,city,GB,-5,src-web\n"
+        "GB-LCE,,city,GB,,src-web\n",
+    )
     with pytest.raises(ValidationFailed) as err:
         load_paths(empty_store, [y, c])
     assert [str(p) for p in err.value.problems] == [
@@ -140,8 +153,11 @@ def test_problems_across_several_files_and_csv(empty_store, tmp_path):
 
 def test_csv_regions_load_and_refer_to_existing_store_nodes(empty_store, tmp_path):
     load_paths(empty_store, [write(tmp_path, "a.yaml", GOOD)])
-    c = write(tmp_path, "firms.csv", "id,name,country,sectors,operates_in,source\n"
-              "firm-y,Y Aero,CN,aerospace;rail,CN-AH;CN-AH-hefei,src-web\n")
+    c = write(
+        tmp_path,
+        "firms.csv",
+        "id,name,country,sectors,operates_in,source\nfirm-y,Y Aero,CN,aerospace;rail,CN-AH;CN-AH-hefei,src-web\n",
+    )
     load_paths(empty_store, [c])  # CN-AH and src-web exist only in the store
     rows = empty_store.run("MATCH (f:Firm {id: 'firm-y'})-[:OPERATES_IN]->(r:Region) RETURN r.id AS id ORDER BY id")
     assert rows == [{"id": "CN-AH"}, {"id": "CN-AH-hefei"}]
@@ -161,13 +177,17 @@ def test_unreadable_inputs_are_problems(empty_store, tmp_path):
 
 def test_injection_text_is_data(empty_store, tmp_path):
     evil = "x' }) DETACH DELETE n //"
-    f = write(tmp_path, "evil.yaml", f"""
+    f = write(
+        tmp_path,
+        "evil.yaml",
+        f"""
         sources:
           - {{id: src-web, title: W, kind: website}}
         regions:
           - {{id: GB-DER, name: Derby, kind: city, source: src-web}}
           - {{id: "evil-1", name: "{evil}", kind: city, source: src-web}}
-        """)
+        """,
+    )
     load_paths(empty_store, [f])
     assert empty_store.run("MATCH (r:Region {name: $n}) RETURN r.id AS id", {"n": evil}) == [{"id": "evil-1"}]
     assert empty_store.run("MATCH (r:Region) RETURN count(r) AS n") == [{"n": 2}]

@@ -14,12 +14,11 @@ import csv
 from collections import defaultdict
 
 import pytest
+from support import SHARED  # noqa: E402
 
 from rox.graph.store import open_store
-from rox.loaders.table_writer import LoadOptions, load_table, source_id
+from rox.loaders.table_load import LoadOptions, load_table, source_id
 from rox.loaders.tables import TableSpec, open_table
-
-from support import SHARED  # noqa: E402
 
 DIR = SHARED / "data" / "india-census2011-b18"
 WB = DIR / "DDW_B18_1900_NIC_FINAL_STATE_WEST_BENGAL-2011.csv"
@@ -28,9 +27,11 @@ MH_SC = DIR / "DDW_B18sc_2700_NIC_FINAL_STATE_MAHARASHTRA-2011.csv"
 
 pytestmark = [
     pytest.mark.shared,
-    pytest.mark.skipif(not (WB.exists() and RJ.exists() and MH_SC.exists()),
-                       reason=f"the Census of India B-18 files are absent ({DIR}); these real-data tests need "
-                              "../shared/data/india-census2011-b18"),
+    pytest.mark.skipif(
+        not (WB.exists() and RJ.exists() and MH_SC.exists()),
+        reason=f"the Census of India B-18 files are absent ({DIR}); these real-data tests need "
+        "../shared/data/india-census2011-b18",
+    ),
 ]
 
 
@@ -50,8 +51,10 @@ def loaded(store):
 def published(path, col="Main Workers - Total -  Persons") -> dict[tuple[str, str, str, str], int]:
     """(district, division, group, class) -> value, straight from the file (codes without the backtick)."""
     with open(path, encoding="latin-1", newline="") as fh:
-        return {tuple(r[k].lstrip("`") for k in ("District Code", "Division", "Group", "Class")): int(r[col])
-                for r in csv.DictReader(fh)}
+        return {
+            tuple(r[k].lstrip("`") for k in ("District Code", "Division", "Group", "Class")): int(r[col])
+            for r in csv.DictReader(fh)
+        }
 
 
 def kept(store, path, state) -> list[dict]:
@@ -60,7 +63,8 @@ def kept(store, path, state) -> list[dict]:
         "MATCH (d:Region)-[:PART_OF]->(s:Region {id: $state}) MATCH (d)-[h:HAS_SECTOR]->(c:Sector) "
         "WHERE h.source = $src RETURN d.id AS region, d.kind AS kind, c.id AS sector, c.code AS code, "
         "h.value AS value, h.unit AS unit, h.kind AS hkind, h.year AS year",
-        {"state": state, "src": source_id(path)})
+        {"state": state, "src": source_id(path)},
+    )
 
 
 def top_divisions(rows, n=4) -> list[tuple[str, float]]:
@@ -75,7 +79,8 @@ def test_detects_the_b18_shape():
     assert t.encoding == "latin-1" and t.layout == "long"
     assert t.sector_cols == ["Division", "Group", "Class"] and t.sector_scheme == "isic4"
     assert t.value_col == "Main Workers - Total -  Persons" and t.year == "2011"
-    assert t.census_in == ("State Code", "District Code", "India/States") and t.region_level == "district"
+    assert t.profile.name == "census-in" and t.region_level == "district"
+    assert t.profile_data["census-in"] == ("State Code", "District Code", "India/States")
     assert t.population is None and not t.warnings
     # a column option with single spaces finds the double-spaced header
     t2 = open_table(TableSpec(WB, value_col="main workers - total - persons"))
@@ -106,10 +111,13 @@ def test_west_bengal_districts_named(store, loaded):
     assert store.run("MATCH (d:Region {id: 'IN-WB-north-twenty-four-parganas'}) RETURN d.id AS id")
 
 
-@pytest.mark.parametrize("path,state,expected", [
-    (WB, "IN-WB", ["47", "41", "49", "85"]),
-    (RJ, "IN-RJ", ["47", "41", "85", "49"]),
-])
+@pytest.mark.parametrize(
+    "path,state,expected",
+    [
+        (WB, "IN-WB", ["47", "41", "49", "85"]),
+        (RJ, "IN-RJ", ["47", "41", "85", "49"]),
+    ],
+)
 def test_state_top_divisions_match_provenance(store, loaded, path, state, expected):
     """Summed from the store (kept class codes of every district), compared with the file's state rows."""
     top = top_divisions(kept(store, path, state))
@@ -134,8 +142,10 @@ def test_no_double_counting(store, loaded, path, state):
     for codes in by_region.values():
         assert not any(a != b and b.startswith(a) for a in codes for b in codes)
     # nothing on the state itself from this file (its rows are the districts' sum)
-    assert not store.run("MATCH (:Region {id: $id})-[h:HAS_SECTOR]->() WHERE h.source = $src RETURN h.value AS v",
-                         {"id": state, "src": source_id(path)})
+    assert not store.run(
+        "MATCH (:Region {id: $id})-[h:HAS_SECTOR]->() WHERE h.source = $src RETURN h.value AS v",
+        {"id": state, "src": source_id(path)},
+    )
 
 
 def test_reload_changes_nothing(store, loaded):
@@ -157,7 +167,9 @@ def test_maharashtra_sc_file_is_flagged(store, loaded):
     rows = kept(store, MH_SC, "IN-MH")
     assert len({r["region"] for r in rows}) == 35
     assert {r["unit"] for r in rows} == {"persons (Scheduled Castes only)"}
-    src = store.run("MATCH (s:Source {id: $id}) RETURN s.title AS title, s.coverage AS coverage", {"id": source_id(MH_SC)})
+    src = store.run(
+        "MATCH (s:Source {id: $id}) RETURN s.title AS title, s.coverage AS coverage", {"id": source_id(MH_SC)}
+    )
     assert src[0]["coverage"] == "Scheduled Castes only" and "Scheduled Castes only" in src[0]["title"]
     assert sum(r["value"] for r in rows) == 2_280_899  # PROVENANCE: far below Maharashtra's ~25M
 
@@ -166,7 +178,9 @@ def test_region_level_state(tmp_path):
     st = open_store(db=str(tmp_path / "t.db"))
     try:
         s = load_table(st, TableSpec(WB, region_level="state"), LoadOptions())
-        rows = st.run("MATCH (r:Region)-[h:HAS_SECTOR]->(c:Sector) RETURN r.id AS region, c.code AS code, h.value AS value")
+        rows = st.run(
+            "MATCH (r:Region)-[h:HAS_SECTOR]->(c:Sector) RETURN r.id AS region, c.code AS code, h.value AS value"
+        )
         assert {r["region"] for r in rows} == {"IN-WB"} and s.regions == 1
         assert sum(r["value"] for r in rows) == 15_619_759
         assert [d for d, _ in top_divisions(rows)] == ["47", "41", "49", "85"]

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from rox.cli import main as rox_main
 from rox.graph.errors import RoxError, ValidationFailed
 from rox.graph.store import open_store
 from rox.loaders.gazetteer import Gazetteer
-from rox.loaders.table_writer import HAS_SECTOR, CREATE_HAS_SECTOR, LoadOptions, load_table, parse_value
+from rox.loaders.numbers import parse_value
+from rox.loaders.table_load import LoadOptions, load_table
 from rox.loaders.tables import TableSpec, open_table
-from rox.cli import main as rox_main
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,18 @@ UKG3,31,2021,:
 def test_bad_rows_load_nothing_and_every_bad_row_is_reported(store, tmp_path, capsys):
     p = write(tmp_path, "bad.csv", BAD)
     before = snapshot(store)
-    rc = rox_main(["--db", str(store.settings.db_path), "load-table", str(p), "--sector-scheme", "sic2007", "--kind", "employment"])
+    rc = rox_main(
+        [
+            "--db",
+            str(store.settings.db_path),
+            "load-table",
+            str(p),
+            "--sector-scheme",
+            "sic2007",
+            "--kind",
+            "employment",
+        ]
+    )
     assert rc == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
@@ -82,35 +94,41 @@ def test_ambiguous_city_names_are_reported_not_guessed():
 
 
 def test_cities_load_with_population_and_coordinates(store, tmp_path):
-    p = write(tmp_path, "cities.csv", "city,industry,employment\nHefei,30,10\n\"Derby, GB\",30,20\n")
+    p = write(tmp_path, "cities.csv", 'city,industry,employment\nHefei,30,10\n"Derby, GB",30,20\n')
     s = load_table(store, TableSpec(p), LoadOptions(sector_scheme="sic2007"))
     assert s.rows_loaded == 2 and not s.unresolved
-    got = store.run("MATCH (r:Region) WHERE r.kind = 'city' OR r.id = 'GB-DER' RETURN r.id AS id, r.population > 0 AS pop, "
-                    "r.lat IS NOT NULL AS lat ORDER BY id")
+    got = store.run(
+        "MATCH (r:Region) WHERE r.kind = 'city' OR r.id = 'GB-DER' RETURN r.id AS id, r.population > 0 AS pop, "
+        "r.lat IS NOT NULL AS lat ORDER BY id"
+    )
     assert [g["id"] for g in got] == ["CN-AH-hefei", "GB-DER"] or [g["id"] for g in got][-1] == "GB-DER"
     assert all(g["pop"] and g["lat"] for g in got)
 
 
-def _fail_after(store, monkeypatch, n_ok: int):
-    calls = {"n": 0}
-    real = store.run
+class Stop(Exception):
+    """Raised by a progress callback to stop a load half-way through its facts."""
 
-    def run(cypher, params=None, *, write=False):
-        if cypher in (HAS_SECTOR, CREATE_HAS_SECTOR):
-            calls["n"] += 1
-            if calls["n"] > n_ok:
-                raise RoxError("simulated store failure")
-        return real(cypher, params, write=write)
 
-    monkeypatch.setattr(store, "run", run)
-    return lambda: monkeypatch.setattr(store, "run", real)
+def stop_after(batches: int):
+    """A progress callback that raises :class:`Stop` once ``batches`` fact batches were written."""
+    seen = {"n": 0}
+
+    def progress(done: int, total, what: str) -> None:
+        if what == "writing facts" and done:
+            seen["n"] += 1
+            if seen["n"] > batches:
+                raise Stop("stopped half-way by the caller")
+
+    return progress
 
 
 def _table(values: dict[tuple[str, str], int]) -> str:
     return "geo,nace_r2,year,value\n" + "".join(f"{r},{s},2020,{v}\n" for (r, s), v in values.items())
 
 
-def test_failure_midway_leaves_the_store_as_it_was(store, tmp_path, monkeypatch):
+def test_failure_midway_leaves_the_store_as_it_was(store, tmp_path):
+    """A load stopped after some fact batches were written (new nodes, new facts, changed values)
+    is rolled back: the store is exactly as before, and the message says what was undone."""
     regions = ["DE11", "DE12", "FR10", "ITC4", "ES30"]
     divs = ["10", "20", "26", "29", "30", "62"]
     v1 = {(r, d): 100 + i for i, (r, d) in enumerate((r, d) for r in regions for d in divs)}
@@ -118,21 +136,30 @@ def test_failure_midway_leaves_the_store_as_it_was(store, tmp_path, monkeypatch)
     opts = LoadOptions(kind="employment", batch_size=7)
     load_table(store, TableSpec(p), opts)
     before = snapshot(store)
-    # a revised file: other values, new regions and sectors; the store fails on the 3rd batch
+    # a revised file: other values, new regions and sectors; stopped after the 3rd fact batch
     v2 = {k: v + 1 for k, v in v1.items()} | {("PL91", d): 5 for d in divs} | {("DE11", "72"): 9}
     p.write_text(_table(v2))
-    restore = _fail_after(store, monkeypatch, 2)
-    with pytest.raises(RoxError, match=r"simulated store failure\. Nothing was kept: removed \d+ relationships and \d+ nodes"):
-        load_table(store, TableSpec(p), opts)
-    restore()
+    with pytest.raises(
+        RoxError,
+        match=r"stopped half-way by the caller\. Nothing was kept: removed \d+ relationships "
+        r"and [1-9]\d* nodes it had created and restored [1-9]\d* changed values",
+    ):
+        load_table(store, TableSpec(p), opts, progress=stop_after(2))
+    assert snapshot(store) == before
+
+    # Ctrl-C: the same roll back, and the interrupt goes on up
+    def interrupt(done, total, what):
+        if what == "writing facts" and done >= 14:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        load_table(store, TableSpec(p), opts, progress=interrupt)
     assert snapshot(store) == before
     # and the same failure on a first load into an empty store
     store.clear()
     empty = snapshot(store)
-    restore = _fail_after(store, monkeypatch, 1)
     with pytest.raises(RoxError):
-        load_table(store, TableSpec(p), opts)
-    restore()
+        load_table(store, TableSpec(p), opts, progress=stop_after(1))
     assert snapshot(store) == empty
     # without the failure the revised file loads and changes the values
     s = load_table(store, TableSpec(p), opts)
@@ -152,17 +179,21 @@ def test_revised_file_updates_values_and_reload_changes_nothing(store, tmp_path)
 
 
 def test_eurostat_tsv_flags_and_missing(store, tmp_path):
-    text = ("unit,nace_r2,geo\\time\t2019 \t2020 \n"
-            "THS\tC29,DE11\t12.5 p\t: \n"
-            "THS,C30,UKF1\t1,234 \t: c\n"
-            "THS,C30,EL30\t7 b\t8\n")
+    text = (
+        "unit,nace_r2,geo\\time\t2019 \t2020 \n"
+        "THS\tC29,DE11\t12.5 p\t: \n"
+        "THS,C30,UKF1\t1,234 \t: c\n"
+        "THS,C30,EL30\t7 b\t8\n"
+    )
     p = write(tmp_path, "lfst.tsv", text.replace("THS\tC29", "THS,C29"))
     t = open_table(TableSpec(p))
     assert t.layout == "eurostat" and t.region_col == "geo" and t.sector_col == "nace_r2"
     s = load_table(store, TableSpec(p), LoadOptions(kind="employment", unit="thousand persons"))
     assert s.rows_loaded == 4 and sum(s.skipped.values()) == 2
     assert "sector scheme nace2" in " ".join(s.notes)
-    got = store.run("MATCH (r:Region)-[h:HAS_SECTOR]->(s:Sector) RETURN r.id AS r, s.id AS s, h.year AS y, h.value AS v ORDER BY r, y")
+    got = store.run(
+        "MATCH (r:Region)-[h:HAS_SECTOR]->(s:Sector) RETURN r.id AS r, s.id AS s, h.year AS y, h.value AS v ORDER BY r, y"
+    )
     assert got == [
         {"r": "DE11", "s": "nace2:29", "y": 2019, "v": 12.5},
         {"r": "EL30", "s": "nace2:30", "y": 2019, "v": 7.0},
@@ -198,15 +229,30 @@ def test_wide_sectors_xlsx_and_latin1(store, tmp_path):
 def test_cannot_detect_says_which_option(tmp_path, store):
     p = write(tmp_path, "x.csv", "a,b,c\n1,2,3\n")
     with pytest.raises(ValidationFailed) as exc:
-        load_table(store, TableSpec(p), LoadOptions(sector_scheme="sic2007", kind="employment", ))
+        load_table(
+            store,
+            TableSpec(p),
+            LoadOptions(
+                sector_scheme="sic2007",
+                kind="employment",
+            ),
+        )
     assert "--region-col" in str(exc.value)
     with pytest.raises(ValidationFailed, match="give --value-col"):
         open_table(TableSpec(p, layout="long", region_col="a", sector_col="b"))
 
 
 def test_parse_value():
-    assert [parse_value(x) for x in ("16,549", "123.4 p", "7 b", ":", ": c", "", "..", "1e3")] == \
-        [16549.0, 123.4, 7.0, None, None, None, None, 1000.0]
+    assert [parse_value(x) for x in ("16,549", "123.4 p", "7 b", ":", ": c", "", "..", "1e3")] == [
+        16549.0,
+        123.4,
+        7.0,
+        None,
+        None,
+        None,
+        None,
+        1000.0,
+    ]
     for bad in ("abc", "1,5", "12,34,5"):
         with pytest.raises(ValueError):
             parse_value(bad)

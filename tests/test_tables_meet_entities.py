@@ -5,22 +5,27 @@ making a second "West Midlands"; and empty files say so."""
 from __future__ import annotations
 
 import pytest
+from support import SHARED, rox  # noqa: E402
 
+from rox.api import Rox
 from rox.graph.errors import AmbiguousName, ValidationFailed
 from rox.graph.store import open_store
+from rox.loaders.claims import Claims
 from rox.loaders.gazetteer import Place, code_key
-from rox.loaders.table_writer import Claims, LoadOptions, load_table, source_id
+from rox.loaders.table_load import LoadOptions, load_table, source_id
 from rox.loaders.tables import TableSpec, open_table
-from rox.api import Rox
-
-from support import SHARED, rox  # noqa: E402
 
 BRES = SHARED / "data" / "uk-ons-bres-itl2" / "itl2_bres_employment_sic2digit_2015_2021.csv"
 needs_bres = pytest.mark.skipif(not BRES.is_file(), reason=f"needs the ONS BRES file of ../shared ({BRES})")
 BRES_OPTS = dict(sector_scheme="sic2007")
 #: ITL codes of demo regions that are exactly the same area (data/demo/regions.yaml `codes`).
-ATTACHED = {"TLG3": "GB-ENG-west-midlands", "TLD3": "GB-ENG-greater-manchester", "TLF": "GB-ENG-east-midlands",
-            "TLI": "GB-ENG-london", "TLJ": "GB-ENG-south-east"}
+ATTACHED = {
+    "TLG3": "GB-ENG-west-midlands",
+    "TLD3": "GB-ENG-greater-manchester",
+    "TLF": "GB-ENG-east-midlands",
+    "TLI": "GB-ENG-london",
+    "TLJ": "GB-ENG-south-east",
+}
 
 
 def _one(store, cypher, **params):
@@ -48,14 +53,17 @@ def test_code_key_and_claims_match_both_code_forms_and_old_prefixes():
 
 
 # ---------------------------------------------------------------- empty files
-@pytest.mark.parametrize("content, line, reason", [
-    (b"", None, "file is empty (0 bytes); nothing to load"),
-    (b"\n \n\r\n", None, "file is empty (only blank lines); nothing to load"),
-    (b"\xef\xbb\xbf", None, "file is empty (only blank lines); nothing to load"),
-    (b"geo,industry,year,value\n", 1, "no data rows: only a header line; nothing to load"),
-    (b"geo,industry,year,value", 1, "no data rows: only a header line; nothing to load"),
-    (b"geo;industry;year;value\n;;;\n\n", 1, "no data rows: only a header line; nothing to load"),
-])
+@pytest.mark.parametrize(
+    "content, line, reason",
+    [
+        (b"", None, "file is empty (0 bytes); nothing to load"),
+        (b"\n \n\r\n", None, "file is empty (only blank lines); nothing to load"),
+        (b"\xef\xbb\xbf", None, "file is empty (only blank lines); nothing to load"),
+        (b"geo,industry,year,value\n", 1, "no data rows: only a header line; nothing to load"),
+        (b"geo,industry,year,value", 1, "no data rows: only a header line; nothing to load"),
+        (b"geo;industry;year;value\n;;;\n\n", 1, "no data rows: only a header line; nothing to load"),
+    ],
+)
 def test_empty_file_says_so(tmp_path, content, line, reason):
     p = tmp_path / "t.csv"
     p.write_bytes(content)
@@ -84,7 +92,9 @@ def test_no_rows_after_filter(tmp_path):
     store = open_store(db=str(tmp_path / "db"))
     try:
         with pytest.raises(ValidationFailed) as exc:
-            load_table(store, TableSpec(p, filters={"geo": "UKG3"}), LoadOptions(sector_scheme="sic2007", kind="employment"))
+            load_table(
+                store, TableSpec(p, filters={"geo": "UKG3"}), LoadOptions(sector_scheme="sic2007", kind="employment")
+            )
         assert [q.reason for q in exc.value.problems] == ["no data rows match --filter geo=UKG3; nothing to load"]
         assert _one(store, "MATCH (n) RETURN count(n) AS n")["n"] == 0
     finally:
@@ -102,17 +112,24 @@ def test_countries_and_itl_codes_meet_the_demo(tmp_path):
         s = load_table(store, TableSpec(trade), LoadOptions(sector_scheme="sitc2", kind="exports", unit="USD"))
         assert s.attached == {}
         assert _one(store, "MATCH (r:Region) RETURN count(r) AS n")["n"] == regions_before  # GB, CN, IN as in the demo
-        got = store.run("MATCH (r:Region)-[h:HAS_SECTOR {source: $src}]->() RETURN r.id AS id ORDER BY id",
-                        {"src": source_id(trade)})
+        got = store.run(
+            "MATCH (r:Region)-[h:HAS_SECTOR {source: $src}]->() RETURN r.id AS id ORDER BY id",
+            {"src": source_id(trade)},
+        )
         assert [r["id"] for r in got] == ["CN", "GB", "IN"]
         # both ITL forms and the ITL2 name find the demo region; a new ITL2 region gets both codes
         t = tmp_path / "itl.csv"
         t.write_text("geo,industry,year,value\nUKG3,29,2021,100\nTLF1,30,2021,50\n")
         s = load_table(store, TableSpec(t), LoadOptions(sector_scheme="sic2007", kind="employment"))
         assert s.attached == {"TLG3": "GB-ENG-west-midlands", "TLF": "GB-ENG-east-midlands"}
-        assert "attached to existing regions (their codes): TLF -> GB-ENG-east-midlands, TLG3 -> GB-ENG-west-midlands" in s.lines()
+        assert (
+            "attached to existing regions (their codes): TLF -> GB-ENG-east-midlands, TLG3 -> GB-ENG-west-midlands"
+            in s.lines()
+        )
         assert _ids(store, ["TLG3", "TLF", "TLG"]) == set()
-        tlf1 = _one(store, "MATCH (r:Region {id: 'TLF1'})-[:PART_OF]->(p:Region) RETURN r.codes AS codes, collect(p.id) AS up")
+        tlf1 = _one(
+            store, "MATCH (r:Region {id: 'TLF1'})-[:PART_OF]->(p:Region) RETURN r.codes AS codes, collect(p.id) AS up"
+        )
         assert sorted(tlf1["codes"]) == ["TLF1", "UKF1"] and tlf1["up"] == ["GB-ENG-east-midlands"]
         # the demo region keeps its one parent: nothing is added to a region the load attached to
         ups = store.run("MATCH (:Region {id: 'GB-ENG-west-midlands'})-[:PART_OF]->(p) RETURN p.id AS id")
@@ -131,19 +148,27 @@ def test_demo_then_bres_one_west_midlands(tmp_path):
         assert s.attached == ATTACHED and not s.warnings
         assert s.rows_loaded == 24_640 and s.created == 24_640
         assert _ids(store, list(ATTACHED)) == set()  # no TLG3, TLD3, TLF, TLI, TLJ beside the demo's regions
-        fact = _one(store, "MATCH (:Region {id: 'GB-ENG-west-midlands'})-[h:HAS_SECTOR {source: $src, year: 2021}]->"
-                           "(:Sector {id: 'sic2007:29'}) RETURN h.value AS value, h.kind AS kind",
-                    src=source_id(BRES))
+        fact = _one(
+            store,
+            "MATCH (:Region {id: 'GB-ENG-west-midlands'})-[h:HAS_SECTOR {source: $src, year: 2021}]->"
+            "(:Sector {id: 'sic2007:29'}) RETURN h.value AS value, h.kind AS kind",
+            src=source_id(BRES),
+        )
         assert fact and fact["kind"] == "employment" and fact["value"] > 10_000
-        n = _one(store, "MATCH (:Region {id: 'GB-ENG-west-midlands'})-[h:HAS_SECTOR {source: $src}]->() RETURN count(h) AS n",
-                 src=source_id(BRES))["n"]
+        n = _one(
+            store,
+            "MATCH (:Region {id: 'GB-ENG-west-midlands'})-[h:HAS_SECTOR {source: $src}]->() RETURN count(h) AS n",
+            src=source_id(BRES),
+        )["n"]
         assert n == 88 * 7  # every division, 2015-2021
         api = Rox(store)
         assert api.resolve_region("West Midlands") == "GB-ENG-west-midlands"
         assert api.resolve_region("London") == "GB-ENG-london"
         assert api.resolve_region("Greater Manchester") == "GB-ENG-greater-manchester"
-        up = store.run("MATCH (r:Region)-[:PART_OF]->(:Region {id: 'GB-ENG-east-midlands'}) WHERE r.id STARTS WITH 'TL' "
-                       "RETURN r.id AS id ORDER BY id")
+        up = store.run(
+            "MATCH (r:Region)-[:PART_OF]->(:Region {id: 'GB-ENG-east-midlands'}) WHERE r.id STARTS WITH 'TL' "
+            "RETURN r.id AS id ORDER BY id"
+        )
         assert [r["id"] for r in up] == ["TLF1", "TLF2", "TLF3"]
         # reload: nothing created or changed
         again = load_table(store, TableSpec(BRES), LoadOptions(**BRES_OPTS))
@@ -170,8 +195,11 @@ def test_bres_then_demo_order_matters(tmp_path):
         assert again.attached == {}
         warn = [w for w in again.warnings if w.startswith("TLG3 and GB-ENG-west-midlands are the same area")]
         assert warn and "load entity files first, then tables" in warn[0]
-        n = _one(store, "MATCH (:Region {id: 'GB-ENG-west-midlands'})-[h:HAS_SECTOR {source: $src}]->() RETURN count(h) AS n",
-                 src=source_id(BRES))["n"]
+        n = _one(
+            store,
+            "MATCH (:Region {id: 'GB-ENG-west-midlands'})-[h:HAS_SECTOR {source: $src}]->() RETURN count(h) AS n",
+            src=source_id(BRES),
+        )["n"]
         assert n == 0
     finally:
         store.close()
