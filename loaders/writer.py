@@ -23,7 +23,6 @@ when unknown) records, rows or bytes of the step ``what`` names (``"checking row
 from __future__ import annotations
 
 import contextlib
-import inspect
 import logging
 import threading
 import uuid
@@ -46,24 +45,6 @@ class Progress(Protocol):
     """``progress(done, total, what)``: ``done`` of ``total`` (``None``: unknown) in the step ``what``."""
 
     def __call__(self, done: int, total: int | None, what: str) -> None: ...
-
-
-def as_progress(callback: Callable[..., None] | None) -> Progress | None:
-    """A :class:`Progress` from a callback; the earlier table callback ``(phase, rows, done, total)``
-    is still accepted (wrapped) while the CLI and the app move to the three-argument form."""
-    if callback is None:
-        return None
-    try:
-        n = len(inspect.signature(callback).parameters)
-    except (TypeError, ValueError):
-        n = 3
-    if n != 4:
-        return callback
-
-    def legacy(done: int, total: int | None, what: str) -> None:
-        callback("validating" if what.startswith("checking") else "loading", done, done, total)
-
-    return legacy
 
 
 def new_load_id() -> str:
@@ -218,13 +199,13 @@ def recover_dead_loads(store: Any, journal: Journal) -> list[str]:
 
 @contextmanager
 def load_session(
-    store: Any, kind: str, file: str, progress: Callable[..., None] | None = None, batch_size: int = DEFAULT_BATCH
+    store: Any, kind: str, file: str, progress: Progress | None = None, batch_size: int = DEFAULT_BATCH
 ) -> Iterator[LoadSession]:
     """A :class:`LoadSession` holding the store's load lock until the block ends."""
     lock = lock_for(store)
     lock.acquire(f"{kind} load of {file}")
     try:
-        session = LoadSession(store, kind, file, as_progress(progress), batch_size)
+        session = LoadSession(store, kind, file, progress, batch_size)
         # a load that died half-way is rolled back before this one reads the store
         session.recovered = recover_dead_loads(store, session.journal)
         yield session

@@ -23,10 +23,11 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from rox.graph.errors import NotFound, RoxError, UsageError
 
@@ -151,7 +152,7 @@ def all_cypher_texts() -> dict[str, str]:
     for i, stmt in enumerate(NEO4J_SCHEMA):
         texts[f"schema:{i}"] = stmt
     texts.update({f"loader:{k}": v for k, v in statements.all_statements().items()})
-    from rox.loaders import table_writer
+    from rox.queries import similar
 
-    texts.update({f"loader:{k}": v for k, v in table_writer.statements().items()})
+    texts.update(similar.statements())  # SIMILAR_TO writes of `rox similar --write`
     return texts

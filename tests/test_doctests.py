@@ -12,7 +12,9 @@ import pytest
 
 import rox
 
-PACKAGES = ("rox", "rox.graph", "rox.loaders", "rox.queries")
+PACKAGES = ("rox", "rox.graph", "rox.loaders", "rox.loaders.profiles", "rox.queries", "rox.webapp")
+# Entry points: importing them runs the CLI or the app.
+SKIP = {"rox.__main__", "rox.webapp.entry", "rox.webapp.main"}
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
@@ -22,7 +24,7 @@ def module_names() -> list[str]:
         pkg = importlib.import_module(package)
         names.append(package)
         names += [f"{package}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__) if not m.ispkg]
-    return sorted(set(names) - {"rox.__main__"})
+    return sorted(set(names) - SKIP)
 
 
 def examples(name: str) -> list[doctest.DocTest]:
@@ -36,6 +38,7 @@ WITH_EXAMPLES = [n for n in module_names() if examples(n)]
 def test_the_namespace_has_examples():
     assert rox.__version__
     assert len(WITH_EXAMPLES) >= 10, WITH_EXAMPLES
+    assert {"rox.webapp.visgraph", "rox.webapp.graph_export", "rox.webapp.console"} <= set(WITH_EXAMPLES)
 
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)

@@ -8,6 +8,7 @@ dimension the first one named ``nace``/``sitc``/``cpa``/``isic``/``hs``/``prod``
 (``--region-col``/``--sector-col`` name others); ``--filter DIM=VALUE`` keeps one
 value of another dimension.
 
+>>> from pathlib import Path
 >>> p = PROFILES["eurostat-tsv"]
 >>> p.detect(Head(Path("x.tsv"), "unit,nace_r2,geo\\\\time\\t2019 \\t2020 "))
 True
