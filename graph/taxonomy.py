@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import yaml
 
@@ -70,7 +70,7 @@ class Sector:
     source: str | None = field(default=None, compare=False)
 
     @classmethod
-    def from_dict(cls, d: Mapping) -> "Sector":
+    def from_dict(cls, d: Mapping) -> Sector:
         cw = d.get("crosswalk") or {}
         unknown = set(cw) - set(SCHEMES)
         if unknown:

@@ -50,7 +50,9 @@ def _from_falkordb(value: Any) -> Any:
     if isinstance(value, Node):
         return node_dict(value.labels or [], value.properties, value.id)
     if isinstance(value, Edge):
-        return rel_dict(value.relation, value.properties, _falkor_end_id(value.src_node), _falkor_end_id(value.dest_node))
+        return rel_dict(
+            value.relation, value.properties, _falkor_end_id(value.src_node), _falkor_end_id(value.dest_node)
+        )
     if isinstance(value, Path):
         return {
             "_type": "path",

@@ -26,8 +26,7 @@ import numpy as np
 from rox.graph.errors import UsageError
 from rox.queries.places import Meta, local_places
 
-__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "Evidence", "evidence", "link_strength", "parse_weights",
-           "scale_to_best"]
+__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "Evidence", "evidence", "link_strength", "parse_weights", "scale_to_best"]
 
 COMPONENTS = ("overlap", "complementarity", "links", "agreements", "trade")
 DEFAULT_WEIGHTS = {"overlap": 0.5, "complementarity": 0.2, "links": 0.15, "agreements": 0.1, "trade": 0.05}

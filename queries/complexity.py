@@ -36,9 +36,23 @@ import scipy.sparse as sp
 from rox.queries.matrix import RegionSectorMatrix, balassa_rca, presence
 
 __all__ = [
-    "rca", "presence", "diversity", "ubiquity", "proximity", "density",
-    "eci_pci", "kc_kp", "kc_scale", "coi", "cog", "Complexity", "complexity", "complementarity",
-    "Complementarity", "complementarity_scores", "complementary_sectors",
+    "rca",
+    "presence",
+    "diversity",
+    "ubiquity",
+    "proximity",
+    "density",
+    "eci_pci",
+    "kc_kp",
+    "kc_scale",
+    "coi",
+    "cog",
+    "Complexity",
+    "complexity",
+    "complementarity",
+    "Complementarity",
+    "complementarity_scores",
+    "complementary_sectors",
 ]
 
 
@@ -127,8 +141,7 @@ def eci_pci(M, standardise: str = "stata") -> tuple[np.ndarray, np.ndarray]:
         mu, sd = kc_scale(kc, M.shape[1])
         return (kc - mu) / sd, (kp - mu) / sd
     if standardise == "own":
-        return ((kc - np.nanmean(kc)) / np.nanstd(kc, ddof=1),
-                (kp - np.nanmean(kp)) / np.nanstd(kp, ddof=1))
+        return ((kc - np.nanmean(kc)) / np.nanstd(kc, ddof=1), (kp - np.nanmean(kp)) / np.nanstd(kp, ddof=1))
     raise ValueError("standardise must be 'stata' or 'own'")
 
 
@@ -182,8 +195,9 @@ class Complexity:
     cog: np.ndarray
 
 
-def complexity(X, *, threshold: float = 1.0, strict: bool = False, diagonal: float = 0.0,
-               standardise: str = "stata") -> Complexity:
+def complexity(
+    X, *, threshold: float = 1.0, strict: bool = False, diagonal: float = 0.0, standardise: str = "stata"
+) -> Complexity:
     """Run the whole pipeline on a dense (or sparse) countries x products value matrix.
 
     Presence is ``RCA >= threshold`` (rox's rule); pass ``strict=True`` for Stata's ``>``.
@@ -195,17 +209,16 @@ def complexity(X, *, threshold: float = 1.0, strict: bool = False, diagonal: flo
     eci, pci = eci_pci(M, standardise)
     kc, kp = _kc_kp(M)
     _mu, sd = kc_scale(kc, M.shape[1])
-    return Complexity(R, M, diversity(M), ubiquity(M), phi, dens, eci, pci,
-                      coi(M, dens, kp), cog(M, phi, kp, sd))
+    return Complexity(R, M, diversity(M), ubiquity(M), phi, dens, eci, pci, coi(M, dens, kp), cog(M, phi, kp, sd))
 
 
 @dataclass(frozen=True, eq=False)
 class Complementarity:
     """Complementarity of every partner with one region (see :func:`complementarity_scores`)."""
 
-    scores: np.ndarray    # per partner (the region's own entry is meaningless)
-    contrib: np.ndarray   # partners x sectors: ω_rs · M_qs · RCA_qs over the lacked sectors
-    density: np.ndarray   # ω_rs, the region's relatedness density per sector
+    scores: np.ndarray  # per partner (the region's own entry is meaningless)
+    contrib: np.ndarray  # partners x sectors: ω_rs · M_qs · RCA_qs over the lacked sectors
+    density: np.ndarray  # ω_rs, the region's relatedness density per sector
     strength: np.ndarray  # RCA_qs (M for presence-only data)
 
 
@@ -241,8 +254,9 @@ def complementary_sectors(c: Complementarity, partner: int, top: int = 5) -> lis
     return [(int(s), float(c.density[s]), float(c.strength[partner, s])) for s in best]
 
 
-def complementarity(matrix: RegionSectorMatrix, region_index: int, *, top: int = 5,
-                    threshold: float = 1.0, strict: bool = False) -> list[dict]:
+def complementarity(
+    matrix: RegionSectorMatrix, region_index: int, *, top: int = 5, threshold: float = 1.0, strict: bool = False
+) -> list[dict]:
     """Partners that hold the sectors a region lacks but is close to, best first.
 
     :func:`complementarity_scores` on the matrix's presence (``RCA >= threshold``,
@@ -262,6 +276,12 @@ def complementarity(matrix: RegionSectorMatrix, region_index: int, *, top: int =
     for q in np.lexsort((np.arange(len(c.scores)), -c.scores)):
         if q == region_index:
             continue
-        out.append({"partner": matrix.regions[q], "index": int(q), "score": float(c.scores[q]),
-                    "sectors": [(matrix.sectors[s], d, r) for s, d, r in complementary_sectors(c, q, top)]})
+        out.append(
+            {
+                "partner": matrix.regions[q],
+                "index": int(q),
+                "score": float(c.scores[q]),
+                "sectors": [(matrix.sectors[s], d, r) for s, d, r in complementary_sectors(c, q, top)],
+            }
+        )
     return out

@@ -20,8 +20,7 @@ from rox.queries.complexity import Complementarity, complementarity_scores, comp
 from rox.queries.rank import Ranking
 from rox.queries.rank_input import RankInput
 
-__all__ = ["BRIDGE_KEYS", "COMPARE_MEASURES", "comparison", "explanation", "flatten", "match_rows",
-           "shared_sectors"]
+__all__ = ["BRIDGE_KEYS", "COMPARE_MEASURES", "comparison", "explanation", "flatten", "match_rows", "shared_sectors"]
 
 BRIDGE_KEYS = ("firms", "universities", "agreements", "trade")
 COMPARE_MEASURES = ("jaccard", "overlap", "cosine", "atlas-proximity")
@@ -55,8 +54,9 @@ def shared_sectors(inp: RankInput, names: Mapping[str, str], i: int, j: int) -> 
     return shared
 
 
-def complementary(inp: RankInput, names: Mapping[str, str], compl: Complementarity | None,
-                  partner: int) -> list[dict[str, Any]]:
+def complementary(
+    inp: RankInput, names: Mapping[str, str], compl: Complementarity | None, partner: int
+) -> list[dict[str, Any]]:
     """The partner's strongest sectors among those the region lacks but is close to."""
     if compl is None:
         return []
@@ -67,11 +67,14 @@ def complementary(inp: RankInput, names: Mapping[str, str], compl: Complementari
     return out
 
 
-def explanation(inp: RankInput, names: Mapping[str, str], i: int, j: int, compl: Complementarity | None,
-                bridges: Bridges | None) -> dict[str, Any]:
+def explanation(
+    inp: RankInput, names: Mapping[str, str], i: int, j: int, compl: Complementarity | None, bridges: Bridges | None
+) -> dict[str, Any]:
     """Shared sectors (with RCA both sides), complementary sectors and bridges for regions i, j."""
-    out: dict[str, Any] = {"shared_sectors": shared_sectors(inp, names, i, j),
-                           "complementary_sectors": complementary(inp, names, compl, j)}
+    out: dict[str, Any] = {
+        "shared_sectors": shared_sectors(inp, names, i, j),
+        "complementary_sectors": complementary(inp, names, compl, j),
+    }
     out.update({k: list((bridges or {}).get(k, [])) for k in BRIDGE_KEYS})
     return out
 
@@ -81,16 +84,31 @@ def _complementarity(inp: RankInput, i: int) -> Complementarity:
     return complementarity_scores(rel.presence, rel.strength, i)
 
 
-def match_rows(inp: RankInput, ranking: Ranking, target: int, *, measure: str, meta: Mapping[str, Mapping[str, Any]],
-               names: Mapping[str, str], bridges: Mapping[str, Bridges] | None) -> list[dict[str, Any]]:
+def match_rows(
+    inp: RankInput,
+    ranking: Ranking,
+    target: int,
+    *,
+    measure: str,
+    meta: Mapping[str, Mapping[str, Any]],
+    names: Mapping[str, str],
+    bridges: Mapping[str, Bridges] | None,
+) -> list[dict[str, Any]]:
     """The rows of a match: rank, region, name, country, kind, score, measure, the
     measure's components (``score_<name>``) and, when ``bridges`` is given, the explanation."""
     compl = _complementarity(inp, target) if bridges is not None else None
     rows = []
     for k, (rid, score) in enumerate(zip(ranking.regions, ranking.scores, strict=True)):
         m = meta.get(rid, {})
-        row: dict[str, Any] = {"rank": k + 1, "region": rid, "name": m.get("name"), "country": m.get("country"),
-                               "kind": m.get("kind"), "score": round(score, 6), "measure": measure}
+        row: dict[str, Any] = {
+            "rank": k + 1,
+            "region": rid,
+            "name": m.get("name"),
+            "country": m.get("country"),
+            "kind": m.get("kind"),
+            "score": round(score, 6),
+            "measure": measure,
+        }
         row.update({f"score_{c}": round(v[k], 6) for c, v in ranking.parts.items()})
         if bridges is not None:
             row.update(explanation(inp, names, target, inp.matrix.index_of(rid), compl, bridges.get(rid)))
@@ -111,9 +129,18 @@ def profiles(inp: RankInput, names: Mapping[str, str], i: int, j: int) -> list[d
     out = []
     for s in sorted(np.flatnonzero((va > 0) | (vb > 0)), key=lambda s: inp.matrix.sectors[s]):
         sid = inp.matrix.sectors[s]
-        out.append({"sector": sid, "name": names.get(sid, sid), "a_value": float(va[s]), "b_value": float(vb[s]),
-                    "a_rca": _rounded(ra, s), "b_rca": _rounded(rb, s),
-                    "a_present": bool(pa[s]), "b_present": bool(pb[s])})
+        out.append(
+            {
+                "sector": sid,
+                "name": names.get(sid, sid),
+                "a_value": float(va[s]),
+                "b_value": float(vb[s]),
+                "a_rca": _rounded(ra, s),
+                "b_rca": _rounded(rb, s),
+                "a_present": bool(pa[s]),
+                "b_present": bool(pb[s]),
+            }
+        )
     return out
 
 
@@ -124,8 +151,10 @@ def comparison(inp: RankInput, names: Mapping[str, str], i: int, j: int, bridges
     return {
         "profiles": profiles(inp, names, i, j),
         "shared": expl["shared_sectors"],
-        "complementary": {"b_offers_a": expl["complementary_sectors"],
-                          "a_offers_b": complementary(inp, names, _complementarity(inp, j), i)},
+        "complementary": {
+            "b_offers_a": expl["complementary_sectors"],
+            "a_offers_b": complementary(inp, names, _complementarity(inp, j), i),
+        },
         "bridges": {k: expl[k] for k in BRIDGE_KEYS},
         "scores": {m: _safe(measures.score_all(m, inp, i)[j]) for m in COMPARE_MEASURES},
     }

@@ -46,8 +46,9 @@ def _own_choice(rows: list[dict[str, Any]], target: str) -> tuple[str | None, li
     return None, [r for r in rows if not r.get("kind") and (not _valued(r) or r.get("source") in own_sources)]
 
 
-def select_facts(rows: list[dict[str, Any]], source: str | None = None,
-                 target: str | None = None) -> tuple[list[dict[str, Any]], str, str]:
+def select_facts(
+    rows: list[dict[str, Any]], source: str | None = None, target: str | None = None
+) -> tuple[list[dict[str, Any]], str, str]:
     """Pick the facts to build the matrix from; returns (rows, value_mode, data_source).
 
     * ``source`` given: that source's facts; values when they all have one in one unit.
@@ -102,9 +103,15 @@ def taxonomy_parent(sector_rows: Iterable[Row]) -> dict[str, str]:
     return out
 
 
-def build_matrix(fact_rows: list[dict[str, Any]], sector_rows: Iterable[Row], *, year: int | None = None,
-                 source: str | None = None, level: str = "fine",
-                 target: str | None = None) -> tuple[RegionSectorMatrix, str, str]:
+def build_matrix(
+    fact_rows: list[dict[str, Any]],
+    sector_rows: Iterable[Row],
+    *,
+    year: int | None = None,
+    source: str | None = None,
+    level: str = "fine",
+    target: str | None = None,
+) -> tuple[RegionSectorMatrix, str, str]:
     """The region x sector matrix, with its value mode and data source.
 
     ``level="taxonomy"`` rolls fine statistical codes up into their rox sector
@@ -130,8 +137,15 @@ def build_matrix(fact_rows: list[dict[str, Any]], sector_rows: Iterable[Row], *,
         raise RoxError("no region-sector facts in the store; load data first (`rox demo` or `rox load-table`)")
     keep_year = mode == "values" or year is not None
     mat = RegionSectorMatrix.from_rows(
-        [{"region": r["region"], "sector": r["sector"], "value": r["value"],
-          "year": r.get("year") if keep_year else None} for r in facts],
+        [
+            {
+                "region": r["region"],
+                "sector": r["sector"],
+                "value": r["value"],
+                "year": r.get("year") if keep_year else None,
+            }
+            for r in facts
+        ],
         year=year,
     )
     if mode == "presence":

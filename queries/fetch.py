@@ -40,24 +40,28 @@ class Facts:
     graph_edges: tuple[tuple[Any, Any], ...] = ()
 
 
-def graph_edges(region_links: Iterable[Mapping[str, Any]],
-                entity_sectors: Iterable[Mapping[str, Any]]) -> tuple[tuple[Any, Any], ...]:
+def graph_edges(
+    region_links: Iterable[Mapping[str, Any]], entity_sectors: Iterable[Mapping[str, Any]]
+) -> tuple[tuple[Any, Any], ...]:
     """Edges region–entity and entity–sector from the ``region-links`` and ``entity-sectors`` rows.
 
     >>> graph_edges([{"region": "A", "label": "Firm", "node": "f"}], [{"label": "Firm", "node": "f", "sector": "s"}])
     ((('region', 'A'), ('Firm', 'f')), (('Firm', 'f'), ('sector', 's')))
     """
-    return (tuple((("region", r["region"]), (r["label"], r["node"])) for r in region_links)
-            + tuple(((r["label"], r["node"]), ("sector", r["sector"])) for r in entity_sectors))
+    return tuple((("region", r["region"]), (r["label"], r["node"])) for r in region_links) + tuple(
+        ((r["label"], r["node"]), ("sector", r["sector"])) for r in entity_sectors
+    )
 
 
-def read_facts(store: Any, target: str | None, opts: FactOptions, *, regions: bool = True,
-               graph: bool = False) -> Facts:
+def read_facts(
+    store: Any, target: str | None, opts: FactOptions, *, regions: bool = True, graph: bool = False
+) -> Facts:
     """Read the facts for ``target`` (which source and mode: :func:`~rox.queries.facts.select_facts`)."""
     fact_rows = run_named(store, "region-sector-matrix")
     sector_rows = run_named(store, "sectors")
-    matrix, mode, data_source = build_matrix(fact_rows, sector_rows, year=opts.year, source=opts.source,
-                                             level=opts.level, target=target)
+    matrix, mode, data_source = build_matrix(
+        fact_rows, sector_rows, year=opts.year, source=opts.source, level=opts.level, target=target
+    )
     meta = {r["id"]: r for r in run_named(store, "regions")} if regions else {}
     edges = graph_edges(run_named(store, "region-links"), run_named(store, "entity-sectors")) if graph else ()
     return Facts(matrix, mode, data_source, {r["id"]: r["name"] for r in sector_rows}, meta, edges)
@@ -77,7 +81,8 @@ def group_bridges(rows: Iterable[Mapping[str, Any]], partners: Sequence[str]) ->
     out = {b: empty_bridges() for b in partners}
     for row in rows:
         out.setdefault(row["b"], empty_bridges())[BRIDGE_KEY[row["kind"]]].append(
-            {k: v for k, v in row.items() if k not in ("b", "kind")})
+            {k: v for k, v in row.items() if k not in ("b", "kind")}
+        )
     return out
 
 
@@ -88,10 +93,12 @@ def read_bridges(store: Any, a: str, partners: Iterable[str]) -> dict[str, Bridg
     return group_bridges(rows, wanted)
 
 
-def load_matrix(store: Any, *, year: int | None = None, source: str | None = None, level: str = "fine",
-                target: str | None = None) -> tuple[RegionSectorMatrix, str, str]:
+def load_matrix(
+    store: Any, *, year: int | None = None, source: str | None = None, level: str = "fine", target: str | None = None
+) -> tuple[RegionSectorMatrix, str, str]:
     """The region x sector matrix from the store, with its value mode and data source
     (:func:`~rox.queries.facts.build_matrix` over the ``region-sector-matrix`` and ``sectors`` rows)."""
     sector_rows = run_named(store, "sectors") if level == "taxonomy" else []
-    return build_matrix(run_named(store, "region-sector-matrix"), sector_rows, year=year, source=source,
-                        level=level, target=target)
+    return build_matrix(
+        run_named(store, "region-sector-matrix"), sector_rows, year=year, source=source, level=level, target=target
+    )

@@ -43,9 +43,24 @@ from rox.queries.options import FactOptions, MatchOptions
 from rox.queries.places import hierarchy_of
 from rox.queries.rank_input import RankInput
 
-__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "EXTRA_MEASURES", "LEVELS", "FactOptions", "MatchOptions",
-           "MatchResult", "compare", "flatten", "hierarchy_of", "link_strength", "load_matrix", "match",
-           "measure_names", "parse_weights", "select_facts"]
+__all__ = [
+    "COMPONENTS",
+    "DEFAULT_WEIGHTS",
+    "EXTRA_MEASURES",
+    "LEVELS",
+    "FactOptions",
+    "MatchOptions",
+    "MatchResult",
+    "compare",
+    "flatten",
+    "hierarchy_of",
+    "link_strength",
+    "load_matrix",
+    "match",
+    "measure_names",
+    "parse_weights",
+    "select_facts",
+]
 
 # The measures beyond the similarity family, with their summaries (kept for the app;
 # every measure, these included, is in :data:`rox.queries.measures.MEASURES`).
@@ -75,8 +90,9 @@ def _target(facts: fetch.Facts, region: str, year: int | None) -> int:
     if region not in facts.regions:
         raise NotFound(f"no region with id {region!r}")
     if region not in facts.matrix._index:
-        raise RoxError(f"region {region!r} has no sector facts{' for year ' + str(year) if year else ''}; "
-                       "nothing to match on")
+        raise RoxError(
+            f"region {region!r} has no sector facts{' for year ' + str(year) if year else ''}; nothing to match on"
+        )
     return facts.matrix.index_of(region)
 
 
@@ -84,7 +100,7 @@ def match(store: Any, region: str, *, options: MatchOptions | None = None, **key
     """Rank partner regions for ``region`` (an id); see the module doc and :class:`MatchOptions`."""
     opts = MatchOptions.of(options, **keywords)
     spec = measures.spec(opts.measure)
-    facts = fetch.read_facts(store, region, opts, graph=spec.input == "graph")   # fetch
+    facts = fetch.read_facts(store, region, opts, graph=spec.input == "graph")  # fetch
     target = _target(facts, region, opts.year)
     inp = _rank_input(facts, opts)
     keep = rank.candidates(inp.presence, facts.matrix.regions, facts.regions, region, opts)
@@ -95,8 +111,15 @@ def match(store: Any, region: str, *, options: MatchOptions | None = None, **key
     ranking = rank.rank(inp, opts.measure, target, keep, opts.top)
     if opts.explain:  # the shown rows' bridges not read yet, one query
         bridges.update(fetch.read_bridges(store, region, [r for r in ranking.regions if r not in bridges]))
-    rows = explain.match_rows(inp, ranking, target, measure=opts.measure, meta=facts.regions,
-                              names=facts.sector_names, bridges=bridges if opts.explain else None)
+    rows = explain.match_rows(
+        inp,
+        ranking,
+        target,
+        measure=opts.measure,
+        meta=facts.regions,
+        names=facts.sector_names,
+        bridges=bridges if opts.explain else None,
+    )
     notes = []
     if facts.mode == "presence" and opts.source is None:
         notes.append("values ignored: facts mix units or lack values; give --source to match on one table's values")
@@ -108,15 +131,27 @@ def _params(region: str, opts: MatchOptions, facts: fetch.Facts, candidates: int
     from rox import __version__
 
     return {
-        "region": region, "region_name": facts.regions[region].get("name"), "measure": opts.measure,
-        "top": opts.top, "year": opts.year, "level": opts.level, "threshold": opts.threshold,
+        "region": region,
+        "region_name": facts.regions[region].get("name"),
+        "measure": opts.measure,
+        "top": opts.top,
+        "year": opts.year,
+        "level": opts.level,
+        "threshold": opts.threshold,
         "presence_rule": opts.presence_rule if facts.mode == "values" else "link present",
-        "value_mode": facts.mode, "data_source": facts.data_source, "exclude_same_country": opts.exclude_same_country,
+        "value_mode": facts.mode,
+        "data_source": facts.data_source,
+        "exclude_same_country": opts.exclude_same_country,
         "countries": list(opts.countries) if opts.countries else None,
         "kinds": list(opts.kinds) if opts.kinds else None,
-        "min_population": opts.min_population, "max_population": opts.max_population,
-        "min_sectors": opts.min_sectors, "weights": opts.weight_map, "include_related": opts.include_related,
-        "candidates": candidates, "tie_break": TIE_BREAK, "rox_version": __version__,
+        "min_population": opts.min_population,
+        "max_population": opts.max_population,
+        "min_sectors": opts.min_sectors,
+        "weights": opts.weight_map,
+        "include_related": opts.include_related,
+        "candidates": candidates,
+        "tie_break": TIE_BREAK,
+        "rox_version": __version__,
     }
 
 
@@ -133,6 +168,7 @@ def compare(store: Any, a: str, b: str, *, options: FactOptions | None = None, *
         if r not in facts.matrix._index:
             raise RoxError(f"region {r!r} has no sector facts; nothing to compare")
     bridges = fetch.read_bridges(store, a, [b])[b]
-    view = explain.comparison(_rank_input(facts, opts), facts.sector_names, facts.matrix.index_of(a),
-                              facts.matrix.index_of(b), bridges)
+    view = explain.comparison(
+        _rank_input(facts, opts), facts.sector_names, facts.matrix.index_of(a), facts.matrix.index_of(b), bridges
+    )
     return {"a": a, "b": b, "value_mode": facts.mode, "data_source": facts.data_source, **view}

@@ -39,8 +39,19 @@ from rox.queries.complexity import complementarity_scores
 from rox.queries.matrix import RegionSectorMatrix
 from rox.queries.rank_input import INPUTS, Components, RankInput, RegionGraph, Relatedness, whole_graph
 
-__all__ = ["MEASURES", "Measure", "describe", "measure", "measure_names", "pairwise", "parts", "readme_table",
-           "region_graph", "score_all", "spec"]
+__all__ = [
+    "MEASURES",
+    "Measure",
+    "describe",
+    "measure",
+    "measure_names",
+    "pairwise",
+    "parts",
+    "readme_table",
+    "region_graph",
+    "score_all",
+    "spec",
+]
 
 Scorer = Callable[[Any, int], np.ndarray]
 Parts = Callable[[Any, int], dict[str, np.ndarray]]
@@ -86,8 +97,9 @@ def _doc_fields(fn: Callable[..., Any]) -> dict[str, str]:
     return out
 
 
-def measure(name: str, *, input: str, symmetric: bool, range: tuple[float, float], summary: str,
-            parts: Parts | None = None) -> Callable[[Scorer], Scorer]:
+def measure(
+    name: str, *, input: str, symmetric: bool, range: tuple[float, float], summary: str, parts: Parts | None = None
+) -> Callable[[Scorer], Scorer]:
     """Register the decorated function as measure ``name``; its docstring must carry
     ``Formula:`` and ``Reference:`` lines."""
 
@@ -95,10 +107,13 @@ def measure(name: str, *, input: str, symmetric: bool, range: tuple[float, float
         fields = _doc_fields(fn)
         missing = [k for k in ("formula", "reference") if k not in fields]
         if missing or input not in INPUTS or name in MEASURES:
-            raise ValueError(f"measure {name!r}: missing {missing} in the docstring, unknown input {input!r} "
-                             f"(inputs: {INPUTS}) or registered twice")
-        MEASURES[name] = Measure(name, input, symmetric, range, summary, fn, fields["formula"],
-                                 fields["reference"], parts)
+            raise ValueError(
+                f"measure {name!r}: missing {missing} in the docstring, unknown input {input!r} "
+                f"(inputs: {INPUTS}) or registered twice"
+            )
+        MEASURES[name] = Measure(
+            name, input, symmetric, range, summary, fn, fields["formula"], fields["reference"], parts
+        )
         return fn
 
     return register
@@ -123,8 +138,15 @@ def describe(name: str) -> dict[str, Any]:
     '|A∩B| / min(|A|, |B|)'
     """
     s = spec(name)
-    return {"name": s.name, "input": s.input, "symmetric": s.symmetric, "range": s.range,
-            "summary": s.summary, "formula": s.formula, "reference": s.reference}
+    return {
+        "name": s.name,
+        "input": s.input,
+        "symmetric": s.symmetric,
+        "range": s.range,
+        "summary": s.summary,
+        "formula": s.formula,
+        "reference": s.reference,
+    }
 
 
 def _cell(text: str) -> str:
@@ -134,8 +156,10 @@ def _cell(text: str) -> str:
 def readme_table() -> str:
     """The README's measure table (section "### Matching"), one row per registered measure."""
     lines = ["| measure | input | what | formula | reference |", "| --- | --- | --- | --- | --- |"]
-    lines += [f"| `{s.name}` | {s.input} | {_cell(s.summary)} | {_cell(s.formula)} | {_cell(s.reference)} |"
-              for s in MEASURES.values()]
+    lines += [
+        f"| `{s.name}` | {s.input} | {_cell(s.summary)} | {_cell(s.formula)} | {_cell(s.reference)} |"
+        for s in MEASURES.values()
+    ]
     return "\n".join(lines)
 
 
@@ -144,8 +168,15 @@ def _input(data: RankInput | RegionSectorMatrix, threshold: float, strict: bool)
     return data if isinstance(data, RankInput) else RankInput(data, threshold=threshold, strict=strict)
 
 
-def score_all(name: str, data: RankInput | RegionSectorMatrix, region_index: int, *,
-              graph: nx.Graph | None = None, threshold: float = 1.0, strict: bool = False) -> np.ndarray:
+def score_all(
+    name: str,
+    data: RankInput | RegionSectorMatrix,
+    region_index: int,
+    *,
+    graph: nx.Graph | None = None,
+    threshold: float = 1.0,
+    strict: bool = False,
+) -> np.ndarray:
     """Scores of region ``region_index`` vs every region (length n; own entry NaN).
 
     ``data`` is a :class:`RankInput` or a bare matrix (presence ``RCA >= threshold``,
@@ -168,8 +199,9 @@ def parts(name: str, data: RankInput | RegionSectorMatrix, region_index: int) ->
     return {} if s.parts is None else s.parts(_input(data, 1.0, False).part(s.input), region_index)
 
 
-def pairwise(name: str, data: RankInput | RegionSectorMatrix, *, threshold: float = 1.0,
-             strict: bool = False) -> np.ndarray:
+def pairwise(
+    name: str, data: RankInput | RegionSectorMatrix, *, threshold: float = 1.0, strict: bool = False
+) -> np.ndarray:
     """Dense n x n matrix of the measure, row i = ``f(part, i)`` (diagonal: self score). Small n only."""
     s = spec(name)
     part = _input(data, threshold, strict).part(s.input)
@@ -189,8 +221,13 @@ def region_graph(matrix: RegionSectorMatrix, *, threshold: float = 1.0) -> nx.Gr
 
 
 # ------------------------------------------------------------------ the measures
-@measure("jaccard", input="presence", symmetric=True, range=(0.0, 1.0),
-         summary="shared sectors over the sectors either region holds")
+@measure(
+    "jaccard",
+    input="presence",
+    symmetric=True,
+    range=(0.0, 1.0),
+    summary="shared sectors over the sectors either region holds",
+)
 def jaccard(M: sp.csr_matrix, i: int) -> np.ndarray:
     """Jaccard index of the sets of sectors A and B two regions hold.
 
@@ -203,8 +240,13 @@ def jaccard(M: sp.csr_matrix, i: int) -> np.ndarray:
     return _sim.row_scores(M, i, metric="jaccard")
 
 
-@measure("overlap", input="presence", symmetric=True, range=(0.0, 1.0),
-         summary="shared sectors over the smaller region's sectors")
+@measure(
+    "overlap",
+    input="presence",
+    symmetric=True,
+    range=(0.0, 1.0),
+    summary="shared sectors over the smaller region's sectors",
+)
 def overlap(M: sp.csr_matrix, i: int) -> np.ndarray:
     """Overlap (Szymkiewicz–Simpson) coefficient of the sets of sectors held.
 
@@ -217,8 +259,13 @@ def overlap(M: sp.csr_matrix, i: int) -> np.ndarray:
     return _sim.row_scores(M, i, metric="overlap")
 
 
-@measure("cosine", input="presence", symmetric=True, range=(0.0, 1.0),
-         summary="shared sectors over the geometric mean of both counts")
+@measure(
+    "cosine",
+    input="presence",
+    symmetric=True,
+    range=(0.0, 1.0),
+    summary="shared sectors over the geometric mean of both counts",
+)
 def cosine(M: sp.csr_matrix, i: int) -> np.ndarray:
     """Cosine (Salton) similarity of the sets of sectors held.
 
@@ -231,8 +278,13 @@ def cosine(M: sp.csr_matrix, i: int) -> np.ndarray:
     return _sim.row_scores(M, i, metric="cosine")
 
 
-@measure("atlas-proximity", input="presence", symmetric=True, range=(0.0, 1.0),
-         summary="shared sectors over the larger region's sectors (country proximity)")
+@measure(
+    "atlas-proximity",
+    input="presence",
+    symmetric=True,
+    range=(0.0, 1.0),
+    summary="shared sectors over the larger region's sectors (country proximity)",
+)
 def atlas_proximity(M: sp.csr_matrix, i: int) -> np.ndarray:
     """The Atlas of Economic Complexity's proximity, applied to regions instead of products.
 
@@ -245,8 +297,7 @@ def atlas_proximity(M: sp.csr_matrix, i: int) -> np.ndarray:
     return _sim.row_scores(M, i, metric="proximity")
 
 
-@measure("weighted-jaccard", input="values", symmetric=True, range=(0.0, 1.0),
-         summary="Jaccard index on sector values")
+@measure("weighted-jaccard", input="values", symmetric=True, range=(0.0, 1.0), summary="Jaccard index on sector values")
 def weighted_jaccard(X: sp.csr_matrix, i: int) -> np.ndarray:
     """Weighted (Ruzicka) Jaccard index of the sector value vectors x_a, x_b.
 
@@ -259,8 +310,9 @@ def weighted_jaccard(X: sp.csr_matrix, i: int) -> np.ndarray:
     return _sim.row_scores(X, i, metric="jaccard", weighted=True)
 
 
-@measure("weighted-overlap", input="values", symmetric=True, range=(0.0, 1.0),
-         summary="overlap coefficient on sector values")
+@measure(
+    "weighted-overlap", input="values", symmetric=True, range=(0.0, 1.0), summary="overlap coefficient on sector values"
+)
 def weighted_overlap(X: sp.csr_matrix, i: int) -> np.ndarray:
     """Weighted overlap coefficient of the sector value vectors.
 
@@ -273,8 +325,9 @@ def weighted_overlap(X: sp.csr_matrix, i: int) -> np.ndarray:
     return _sim.row_scores(X, i, metric="overlap", weighted=True)
 
 
-@measure("weighted-cosine", input="values", symmetric=True, range=(0.0, 1.0),
-         summary="cosine of the sector value vectors")
+@measure(
+    "weighted-cosine", input="values", symmetric=True, range=(0.0, 1.0), summary="cosine of the sector value vectors"
+)
 def weighted_cosine(X: sp.csr_matrix, i: int) -> np.ndarray:
     """Cosine similarity of the sector value vectors.
 
@@ -287,8 +340,9 @@ def weighted_cosine(X: sp.csr_matrix, i: int) -> np.ndarray:
     return _sim.row_scores(X, i, metric="cosine", weighted=True)
 
 
-@measure("rca-cosine", input="rca", symmetric=True, range=(0.0, 1.0),
-         summary="cosine of the RCA (location quotient) vectors")
+@measure(
+    "rca-cosine", input="rca", symmetric=True, range=(0.0, 1.0), summary="cosine of the RCA (location quotient) vectors"
+)
 def rca_cosine(R: sp.csr_matrix, i: int) -> np.ndarray:
     """Cosine similarity of the Balassa RCA vectors r_a, r_b.
 
@@ -301,8 +355,13 @@ def rca_cosine(R: sp.csr_matrix, i: int) -> np.ndarray:
     return _sim.row_scores(R, i, metric="cosine", weighted=True)
 
 
-@measure("esi", input="rca", symmetric=True, range=(-1.0, 1.0),
-         summary="correlation of log RCA profiles (export similarity index)")
+@measure(
+    "esi",
+    input="rca",
+    symmetric=True,
+    range=(-1.0, 1.0),
+    summary="correlation of log RCA profiles (export similarity index)",
+)
 def esi(R: sp.csr_matrix, i: int) -> np.ndarray:
     """Export similarity index: Pearson correlation across sectors of y = log(RCA + 0.1).
 
@@ -329,8 +388,13 @@ def esi(R: sp.csr_matrix, i: int) -> np.ndarray:
     return np.clip(np.nan_to_num(r), -1.0, 1.0)
 
 
-@measure("ppr", input="graph", symmetric=False, range=(0.0, 1.0),
-         summary="personalised PageRank over regions, sectors, firms, universities, agreements")
+@measure(
+    "ppr",
+    input="graph",
+    symmetric=False,
+    range=(0.0, 1.0),
+    summary="personalised PageRank over regions, sectors, firms, universities, agreements",
+)
 def ppr(g: RegionGraph, i: int) -> np.ndarray:
     """Personalised PageRank from the region (restart probability 0.15) over the whole
     graph; the scores of the region nodes.
@@ -353,8 +417,13 @@ def adamic_adar_weights(M: sp.spmatrix) -> np.ndarray:
         return np.where(deg >= 2, 1.0 / np.log(np.maximum(deg, 2)), 0.0)
 
 
-@measure("adamic-adar", input="presence", symmetric=True, range=(0.0, float("inf")),
-         summary="shared sectors, each weighted by its rarity")
+@measure(
+    "adamic-adar",
+    input="presence",
+    symmetric=True,
+    range=(0.0, float("inf")),
+    summary="shared sectors, each weighted by its rarity",
+)
 def adamic_adar(M: sp.csr_matrix, i: int) -> np.ndarray:
     """Adamic–Adar index on the bipartite region–sector graph (``networkx.adamic_adar_index``).
 
@@ -367,8 +436,13 @@ def adamic_adar(M: sp.csr_matrix, i: int) -> np.ndarray:
     return np.asarray(M @ (M[i].toarray().ravel() * adamic_adar_weights(M))).ravel()
 
 
-@measure("complementarity", input="relatedness", symmetric=False, range=(0.0, float("inf")),
-         summary="partner's strength in the sectors the region lacks but is close to")
+@measure(
+    "complementarity",
+    input="relatedness",
+    symmetric=False,
+    range=(0.0, float("inf")),
+    summary="partner's strength in the sectors the region lacks but is close to",
+)
 def complementarity(rel: Relatedness, i: int) -> np.ndarray:
     """Density-weighted strength with which the partner q holds the sectors region r
     lacks (L = {s : M_rs = 0}), ω_rs the relatedness density of r in s.
@@ -394,9 +468,14 @@ def blend_parts(c: Components, i: int) -> dict[str, np.ndarray]:
     }
 
 
-@measure("blend", input="components", symmetric=False, range=(0.0, 1.0),
-         summary="weighted mean of " + ", ".join(f"`{k}`" for k in COMPONENTS)
-                 + ", each reported as `score_<component>`", parts=blend_parts)
+@measure(
+    "blend",
+    input="components",
+    symmetric=False,
+    range=(0.0, 1.0),
+    summary="weighted mean of " + ", ".join(f"`{k}`" for k in COMPONENTS) + ", each reported as `score_<component>`",
+    parts=blend_parts,
+)
 def blend(c: Components, i: int) -> np.ndarray:
     """Weighted mean of the components (overlap: Jaccard; complementarity and links
     divided by the best candidate's; agreements and trade 1 or 0).

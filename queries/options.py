@@ -64,8 +64,10 @@ class FactOptions:
         an unknown keyword is a :class:`UsageError` naming it."""
         unknown = sorted(set(keywords) - {f.name for f in dataclasses.fields(cls)})
         if unknown:
-            raise UsageError(f"unknown option(s) {', '.join(unknown)}; options: "
-                             + ", ".join(f.name for f in dataclasses.fields(cls)))
+            raise UsageError(
+                f"unknown option(s) {', '.join(unknown)}; options: "
+                + ", ".join(f.name for f in dataclasses.fields(cls))
+            )
         return cls(**keywords) if options is None else dataclasses.replace(options, **keywords)
 
 

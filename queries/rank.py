@@ -57,28 +57,41 @@ def admits(region: Mapping[str, Any], opts: MatchOptions, target_country: str | 
     return _in_range(region.get("population"), opts.min_population, opts.max_population)
 
 
-def candidates(presence: sp.csr_matrix, regions: Sequence[str], meta: Meta, target: str,
-               opts: MatchOptions) -> np.ndarray:
+def candidates(
+    presence: sp.csr_matrix, regions: Sequence[str], meta: Meta, target: str, opts: MatchOptions
+) -> np.ndarray:
     """Indices of the regions that may be ranked for ``target``: not the target, at
     least ``min_sectors`` sectors present, not containing or inside the target (unless
     ``include_related``), and admitted by the filters (:func:`admits`)."""
     n_sectors = np.asarray(presence.sum(axis=1)).ravel()
     related = set() if opts.include_related else hierarchy_of(target, meta)
     target_country = (meta.get(target) or {}).get("country")
-    keep = [j for j, rid in enumerate(regions)
-            if rid != target and n_sectors[j] >= opts.min_sectors and rid not in related
-            and admits(meta.get(rid, {}), opts, target_country)]
+    keep = [
+        j
+        for j, rid in enumerate(regions)
+        if rid != target
+        and n_sectors[j] >= opts.min_sectors
+        and rid not in related
+        and admits(meta.get(rid, {}), opts, target_country)
+    ]
     return np.asarray(keep, dtype=int)
 
 
-def with_evidence(inp: RankInput, target: str, keep: np.ndarray, bridges: Mapping[str, Any],
-                  meta: Meta, weights: Mapping[str, float] | None) -> RankInput:
+def with_evidence(
+    inp: RankInput,
+    target: str,
+    keep: np.ndarray,
+    bridges: Mapping[str, Any],
+    meta: Meta,
+    weights: Mapping[str, float] | None,
+) -> RankInput:
     """``inp`` with what ``blend`` also needs: the link evidence of the candidates,
     the candidate mask and the weights."""
     mask = np.zeros(len(inp.matrix.regions), dtype=bool)
     mask[keep] = True
-    return dataclasses.replace(inp, evidence=evidence(target, inp.matrix.regions, bridges, meta),
-                               candidates=mask, weights=weights)
+    return dataclasses.replace(
+        inp, evidence=evidence(target, inp.matrix.regions, bridges, meta), candidates=mask, weights=weights
+    )
 
 
 @dataclass(frozen=True)
@@ -97,5 +110,9 @@ def rank(inp: RankInput, measure: str, target: int, keep: np.ndarray, top: int) 
     parts = {k: v[keep] for k, v in measures.parts(measure, inp, target).items()}
     ids = [inp.matrix.regions[j] for j in keep]
     order = sorted(range(len(ids)), key=lambda k: (-scores[k], ids[k]))[:top]
-    return Ranking([ids[k] for k in order], [float(scores[k]) for k in order],
-                   {c: [float(v[k]) for k in order] for c, v in parts.items()}, len(ids))
+    return Ranking(
+        [ids[k] for k in order],
+        [float(scores[k]) for k in order],
+        {c: [float(v[k]) for k in order] for c, v in parts.items()},
+        len(ids),
+    )

@@ -152,5 +152,10 @@ class RankInput:
     def components(self) -> Components:
         n = len(self.matrix.regions)
         mask = np.ones(n, dtype=bool) if self.candidates is None else np.asarray(self.candidates, dtype=bool)
-        return Components(self.presence, self.relatedness, self.evidence or Evidence.none(n), mask,
-                          dict(self.weights or DEFAULT_WEIGHTS))
+        return Components(
+            self.presence,
+            self.relatedness,
+            self.evidence or Evidence.none(n),
+            mask,
+            dict(self.weights or DEFAULT_WEIGHTS),
+        )

@@ -32,10 +32,7 @@ LINT_DIR = REPO_ROOT / "tools" / "cypher-lint"
 LINT_SCRIPT = LINT_DIR / "lint.mjs"
 PACKAGE_DIR = LINT_DIR / "node_modules" / "@neo4j-cypher" / "language-support"
 
-SETUP_HINT = (
-    "run `npm ci --prefix tools/cypher-lint` (or `bash scripts/setup-test-tools.sh`) "
-    "from the repository root"
-)
+SETUP_HINT = "run `npm ci --prefix tools/cypher-lint` (or `bash scripts/setup-test-tools.sh`) from the repository root"
 
 # Set ROX_REQUIRE_TEST_TOOLS=1 (CI should) to turn a missing linter into a
 # hard failure instead of a skip.
@@ -74,9 +71,7 @@ def ensure_linter(*, skip: bool | None = None) -> list[str]:
     return [node, str(LINT_SCRIPT)]
 
 
-def lint_cypher(
-    texts: dict[str, str], *, cache: bool = True, timeout: float = 300.0
-) -> dict[str, list[dict]]:
+def lint_cypher(texts: dict[str, str], *, cache: bool = True, timeout: float = 300.0) -> dict[str, list[dict]]:
     """Lint every text in one Node process.
 
     ``cache=False`` re-lints every text instead of using the results cached in

@@ -28,8 +28,9 @@ def shared_path(*parts: str) -> Path:
 def rox(*args, db=None, check=True):
     """Run the ``rox`` command (``python -m rox``) on ``db``; raise with its stderr if it fails."""
     cmd = [sys.executable, "-m", "rox"] + (["--db", str(db)] if db else []) + [str(a) for a in args]
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300,
-                         env={**os.environ, "NEO4J_URI": ""})
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, cwd=ROOT, timeout=300, env={**os.environ, "NEO4J_URI": ""}
+    )
     if check and out.returncode != 0:
         raise AssertionError(f"rox {' '.join(map(str, args))} exited {out.returncode}: {out.stderr}")
     return out

@@ -30,7 +30,8 @@ def _rows(name: str) -> list[dict[str, str]]:
 def _run(year: int):
     data = [r for r in _rows("trade_data_sample.csv") if int(r["year"]) == year]
     m = RegionSectorMatrix.from_rows(
-        [{"region": r["origin"], "sector": r["hs92"], "value": float(r["export_val"]), "year": year} for r in data])
+        [{"region": r["origin"], "sector": r["hs92"], "value": float(r["export_val"]), "year": year} for r in data]
+    )
     res = cx.complexity(m.values.toarray(), strict=True)  # Stata: M = 1[RCA > 1]
     return m, res
 

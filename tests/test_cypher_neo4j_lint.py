@@ -23,6 +23,6 @@ def test_all_rox_cypher_passes_neo4j_linter():
     texts = all_cypher_texts()
     assert texts, "all_cypher_texts() returned nothing to lint"
     errors = {name: diags for name, diags in lint_cypher(texts).items() if diags}
-    assert not errors, (
-        f"{len(errors)} of {len(texts)} Cypher texts fail Neo4j's linter:\n" + format_errors(errors, texts)
+    assert not errors, f"{len(errors)} of {len(texts)} Cypher texts fail Neo4j's linter:\n" + format_errors(
+        errors, texts
     )

@@ -70,7 +70,9 @@ def test_filters(store):
     assert "GB" not in {r["country"] for r in no_gb}
     provinces = match(store, DERBY, top=50, kinds=["province"], explain=False).rows
     assert {r["kind"] for r in provinces} == {"province"}
-    population = {r["id"]: r["population"] for r in store.run("MATCH (r:Region) RETURN r.id AS id, r.population AS population")}
+    population = {
+        r["id"]: r["population"] for r in store.run("MATCH (r:Region) RETURN r.id AS id, r.population AS population")
+    }
     big = match(store, DERBY, top=50, min_population=50_000_000, explain=False).rows
     assert big and all(population[r["region"]] >= 50_000_000 for r in big)
     small = match(store, DERBY, top=50, max_population=1_000_000, explain=False).rows

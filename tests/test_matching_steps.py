@@ -16,8 +16,16 @@ from rox.queries.options import FactOptions, MatchOptions
 from rox.queries.rank_input import RankInput
 
 DERBY = "GB-DER"
-PURE = ("rox.queries.rank", "rox.queries.explain", "rox.queries.rank_input", "rox.queries.measures",
-        "rox.queries.blend", "rox.queries.facts", "rox.queries.places", "rox.queries.options")
+PURE = (
+    "rox.queries.rank",
+    "rox.queries.explain",
+    "rox.queries.rank_input",
+    "rox.queries.measures",
+    "rox.queries.blend",
+    "rox.queries.facts",
+    "rox.queries.places",
+    "rox.queries.options",
+)
 
 
 @pytest.mark.parametrize("name", PURE)
@@ -37,8 +45,9 @@ def test_bridges_many_equals_bridges_for_every_partner(demo_store):
         for b in regions:
             if b == a:
                 continue
-            one = fetch.group_bridges(({**r, "b": b} for r in registry.run_named(demo_store, "bridges", {"a": a, "b": b})),
-                                      [b])[b]
+            one = fetch.group_bridges(
+                ({**r, "b": b} for r in registry.run_named(demo_store, "bridges", {"a": a, "b": b})), [b]
+            )[b]
             assert many[b] == one, (a, b)
     hefei = fetch.read_bridges(demo_store, DERBY, ["CN-AH-hefei", "CN-AH-hefei", DERBY])
     assert list(hefei) == ["CN-AH-hefei"]  # duplicates and the region itself dropped
@@ -51,36 +60,58 @@ def test_options_by_keywords_or_object_give_the_same_match(demo_store):
     by_keywords = matching.match(demo_store, DERBY, **kw)
     by_object = matching.match(demo_store, DERBY, options=MatchOptions(**kw))
     assert by_keywords.rows == by_object.rows and by_keywords.params == by_object.params
-    assert by_keywords.params["weights"] == {"overlap": 1.0, "complementarity": 0.0, "links": 1.0,
-                                             "agreements": 0.0, "trade": 0.0}
+    assert by_keywords.params["weights"] == {
+        "overlap": 1.0,
+        "complementarity": 0.0,
+        "links": 1.0,
+        "agreements": 0.0,
+        "trade": 0.0,
+    }
     smaller = matching.match(demo_store, DERBY, options=MatchOptions(**kw), top=2)
     assert smaller.rows == by_keywords.rows[:2]
-    assert matching.compare(demo_store, DERBY, "CN-AH", options=FactOptions(level="taxonomy")) == \
-        matching.compare(demo_store, DERBY, "CN-AH", level="taxonomy")
+    assert matching.compare(demo_store, DERBY, "CN-AH", options=FactOptions(level="taxonomy")) == matching.compare(
+        demo_store, DERBY, "CN-AH", level="taxonomy"
+    )
 
 
-@pytest.mark.parametrize("kw, message", [
-    ({"measure": "nope"}, "unknown measure 'nope'"),
-    ({"top": 0}, "--top must be at least 1"),
-    ({"weights": "overlap=1"}, "--weights apply to --measure blend only"),
-    ({"measure": "blend", "weights": "overlap"}, "blend weight for 'overlap' needs a value: overlap=NUMBER"),
-    ({"measure": "blend", "weights": "overlap=x"}, "blend weight for 'overlap' must be a number, got 'x'"),
-    ({"measure": "blend", "weights": "overlap=0"}, "blend weights must not all be zero"),
-    ({"measure": "blend", "weights": "trade=-1"}, "must be >= 0"),
-    ({"level": "coarse"}, "unknown level 'coarse'"),
-    ({"colour": "red"}, "unknown option\\(s\\) colour"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"measure": "nope"}, "unknown measure 'nope'"),
+        ({"top": 0}, "--top must be at least 1"),
+        ({"weights": "overlap=1"}, "--weights apply to --measure blend only"),
+        ({"measure": "blend", "weights": "overlap"}, "blend weight for 'overlap' needs a value: overlap=NUMBER"),
+        ({"measure": "blend", "weights": "overlap=x"}, "blend weight for 'overlap' must be a number, got 'x'"),
+        ({"measure": "blend", "weights": "overlap=0"}, "blend weights must not all be zero"),
+        ({"measure": "blend", "weights": "trade=-1"}, "must be >= 0"),
+        ({"level": "coarse"}, "unknown level 'coarse'"),
+        ({"colour": "red"}, "unknown option\\(s\\) colour"),
+    ],
+)
 def test_bad_options_fail_before_any_read(kw, message):
     with pytest.raises(UsageError, match=message):
         matching.match(None, DERBY, **kw)  # no store: validation comes first
 
 
 def test_rank_is_pure_on_plain_arrays():
-    m = RegionSectorMatrix.from_rows([("a", "x", None), ("a", "y", None), ("b", "x", None), ("c", "x", None),
-                                      ("c", "y", None), ("d", "x", None), ("e", "z", None)])
-    meta = {"a": {"country": "GB"}, "b": {"country": "CN", "kind": "city", "population": 5},
-            "c": {"country": "GB", "part_of": "a"}, "d": {"country": "IN", "kind": "state", "population": 50},
-            "e": {"country": "CN"}}
+    m = RegionSectorMatrix.from_rows(
+        [
+            ("a", "x", None),
+            ("a", "y", None),
+            ("b", "x", None),
+            ("c", "x", None),
+            ("c", "y", None),
+            ("d", "x", None),
+            ("e", "z", None),
+        ]
+    )
+    meta = {
+        "a": {"country": "GB"},
+        "b": {"country": "CN", "kind": "city", "population": 5},
+        "c": {"country": "GB", "part_of": "a"},
+        "d": {"country": "IN", "kind": "state", "population": 50},
+        "e": {"country": "CN"},
+    }
     inp = RankInput(m)
 
     def ids(**kw):
@@ -120,14 +151,16 @@ def test_presence_mode_explanations_carry_no_rca(demo_store):
     res = matching.match(demo_store, DERBY, top=1)
     assert res.params["value_mode"] == "presence" and res.params["presence_rule"] == "link present"
     assert res.rows[0]["shared_sectors"] and all(s["a_rca"] is None for s in res.rows[0]["shared_sectors"])
-    assert np.isclose(res.rows[0]["score"], matching.compare(demo_store, DERBY, res.rows[0]["region"])["scores"]["jaccard"])
+    assert np.isclose(
+        res.rows[0]["score"], matching.compare(demo_store, DERBY, res.rows[0]["region"])["scores"]["jaccard"]
+    )
 
 
 def test_graph_links_are_read_only_for_graph_measures(demo_store):
     plain = fetch.read_facts(demo_store, DERBY, FactOptions())
     graph = fetch.read_facts(demo_store, DERBY, FactOptions(), graph=True)
     assert plain.graph_edges == () and plain.regions[DERBY]["name"] == "Derby"
-    assert ((("region", DERBY), ("Firm", "firm-rolls-royce")) in graph.graph_edges)
+    assert (("region", DERBY), ("Firm", "firm-rolls-royce")) in graph.graph_edges
     assert plain.sector_names["rail"] and plain.matrix.regions == graph.matrix.regions
     ppr = matching.match(demo_store, DERBY, measure="ppr", top=3, explain=False).rows
     assert [r["rank"] for r in ppr] == [1, 2, 3] and all(r["score"] > 0 for r in ppr)

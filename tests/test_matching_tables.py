@@ -64,8 +64,11 @@ def test_xlsx_on_bres(bres_db, tmp_path):
 
 
 def test_taxonomy_level_rolls_codes_up(bres_db):
-    rows = json.loads(rox("match", "TLF1", "--year", "2021", "--level", "taxonomy", "--top", "3", "--format", "json",
-                          db=bres_db).stdout)
+    rows = json.loads(
+        rox(
+            "match", "TLF1", "--year", "2021", "--level", "taxonomy", "--top", "3", "--format", "json", db=bres_db
+        ).stdout
+    )
     sectors = {s["sector"] for r in rows for s in r["shared_sectors"]}
     assert sectors and not any(":" in s for s in sectors)  # rox sectors, not sic2007 codes
 
@@ -81,8 +84,9 @@ def mixed_db(tmp_path_factory):
 
 
 def test_documents_and_a_table_in_one_store(mixed_db):
-    wm = json.loads(rox("match", "West Midlands", "--exclude-same-country", "--top", "3", "--format", "json",
-                        db=mixed_db).stdout)
+    wm = json.loads(
+        rox("match", "West Midlands", "--exclude-same-country", "--top", "3", "--format", "json", db=mixed_db).stdout
+    )
     assert "IN-MH" in {r["region"] for r in wm}  # the table does not swamp the document facts
     assert wm[0]["parameters"]["value_mode"] == "presence"
     tl = json.loads(rox("match", "TLF1", "--year", "2021", "--top", "3", "--format", "json", db=mixed_db).stdout)

@@ -28,8 +28,11 @@ SYMMETRIC_BOUNDED = [n for n, s in ms.MEASURES.items() if s.symmetric and math.i
 def matrices(draw, min_regions=2, max_regions=8, max_sectors=6):
     n = draw(st.integers(min_regions, max_regions))
     s = draw(st.integers(2, max_sectors))
-    cells = draw(st.lists(st.lists(st.sampled_from([0.0, 0.0, 1.0, 2.5, 7.0, 40.0]), min_size=s, max_size=s),
-                          min_size=n, max_size=n))
+    cells = draw(
+        st.lists(
+            st.lists(st.sampled_from([0.0, 0.0, 1.0, 2.5, 7.0, 40.0]), min_size=s, max_size=s), min_size=n, max_size=n
+        )
+    )
     X = np.array(cells)
     X[:, 0] += 1.0  # every region has something -> RCA defined
     return RegionSectorMatrix([f"r{i}" for i in range(n)], [f"s{j}" for j in range(s)], sp.csr_matrix(X))
@@ -58,6 +61,7 @@ def set_ref(size):
         sets = held(m)
         a = sets[i]
         return [len(a & b) / size(a, b) if size(a, b) else 0.0 for b in sets]
+
     return ref
 
 
@@ -74,6 +78,7 @@ def weighted_ref(kind):
             else:
                 out.append(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
         return out
+
     return ref
 
 
@@ -125,8 +130,10 @@ def complementarity_ref(m, i):
     R = dense_rca(m.values.toarray())
     S = m.shape[1]
     phi = [[proximity_ref(sets, s, t) for t in range(S)] for s in range(S)]
-    dens = [sum(phi[t][s] for t in sets[i]) / sum(phi[t][s] for t in range(S)) if sum(phi[t][s] for t in range(S))
-            else 0.0 for s in range(S)]
+    dens = [
+        sum(phi[t][s] for t in sets[i]) / sum(phi[t][s] for t in range(S)) if sum(phi[t][s] for t in range(S)) else 0.0
+        for s in range(S)
+    ]
     lack = [s for s in range(S) if s not in sets[i]]
     total = sum(dens[s] for s in lack)
     return [sum(dens[s] * R[q, s] for s in lack if s in sets[q]) / total if total else 0.0 for q in range(len(sets))]
@@ -187,9 +194,13 @@ def test_blend_is_the_weighted_mean(m, data):
     parts = ms.parts("blend", inp, i)
     compl = np.asarray(complementarity_ref(m, i))
     jac = np.asarray(REFERENCES["jaccard"](m, i))
-    want = {"overlap": jac, "complementarity": compl / compl[mask].max() if compl[mask].max() > 0 else compl,
-            "links": links / links[mask].max() if links[mask].max() > 0 else links,
-            "agreements": flags, "trade": 1.0 - flags}
+    want = {
+        "overlap": jac,
+        "complementarity": compl / compl[mask].max() if compl[mask].max() > 0 else compl,
+        "links": links / links[mask].max() if links[mask].max() > 0 else links,
+        "agreements": flags,
+        "trade": 1.0 - flags,
+    }
     for k in COMPONENTS:
         np.testing.assert_allclose(parts[k][mask], want[k][mask], atol=1e-9)
     mean = sum(weights[k] * want[k] for k in COMPONENTS) / sum(weights.values())
@@ -210,12 +221,14 @@ def test_registry():
 
 def test_registering_needs_formula_and_reference():
     with pytest.raises(ValueError, match="missing \\['reference'\\]"):
+
         @ms.measure("broken", input="presence", symmetric=True, range=(0.0, 1.0), summary="x")
         def broken(M, i):
             """No reference.
 
             Formula: 1
             """
+
     assert "broken" not in ms.MEASURES
 
 
@@ -244,15 +257,22 @@ def test_identical_profiles_score_one(name, m):
     s = ms.score_all(name, m2, 0)[-1]
     if ms.spec(name).input == "presence" and m2.presence()[0].nnz == 0:
         assert s == 0.0  # empty presence set: no similarity defined, 0 by convention
-    elif name == "esi" and np.allclose(np.log1p(10 * m2.rca()[0].toarray()), np.log1p(10 * m2.rca()[0].toarray()).mean()):
+    elif name == "esi" and np.allclose(
+        np.log1p(10 * m2.rca()[0].toarray()), np.log1p(10 * m2.rca()[0].toarray()).mean()
+    ):
         assert s == 0.0  # constant log-RCA vector: correlation undefined -> 0
     else:
         assert s == pytest.approx(1.0, abs=1e-9)
 
 
 @SETTINGS
-@given(m=matrices(max_regions=10), k=st.integers(1, 4),
-       metric=st.sampled_from(sim.METRICS), weighted=st.booleans(), mode=st.sampled_from(["dense", "sparse"]))
+@given(
+    m=matrices(max_regions=10),
+    k=st.integers(1, 4),
+    metric=st.sampled_from(sim.METRICS),
+    weighted=st.booleans(),
+    mode=st.sampled_from(["dense", "sparse"]),
+)
 def test_topk_never_returns_self_and_matches_row(m, k, metric, weighted, mode):
     r, c, v = sim.topk_pairs(m.values, metric=metric, k=k, weighted=weighted, mode=mode, chunk_rows=3)
     assert (r != c).all()
@@ -269,15 +289,16 @@ def test_topk_never_returns_self_and_matches_row(m, k, metric, weighted, mode):
 def test_adamic_adar_matches_networkx(m):
     G = ms.region_graph(m)
     P = ms.pairwise("adamic-adar", m)
-    pairs = [(("region", a), ("region", b)) for i, a in enumerate(m.regions) for b in m.regions[i + 1:]]
+    pairs = [(("region", a), ("region", b)) for i, a in enumerate(m.regions) for b in m.regions[i + 1 :]]
     for u, v, p in nx.adamic_adar_index(G, pairs):
         i, j = m.index_of(u[1]), m.index_of(v[1])
         assert P[i, j] == pytest.approx(p, abs=1e-12)
 
 
 def test_ppr_scores_regions_only():
-    m = RegionSectorMatrix.from_rows([("a", "x", 5.0), ("a", "y", 1.0), ("b", "x", 4.0), ("c", "z", 3.0),
-                                      ("c", "y", 9.0), ("d", "z", 2.0)])
+    m = RegionSectorMatrix.from_rows(
+        [("a", "x", 5.0), ("a", "y", 1.0), ("b", "x", 4.0), ("c", "z", 3.0), ("c", "y", 9.0), ("d", "z", 2.0)]
+    )
     G = ms.region_graph(m)
     G.add_node(("firm", "f1"), kind="firm")
     G.add_edge(("firm", "f1"), ("region", "a"))
@@ -291,12 +312,17 @@ def test_ppr_scores_regions_only():
 
 
 def test_from_rows_year_rules():
-    rows = [{"region": "a", "sector": "x", "value": 1.0, "year": 2020},
-            {"region": "a", "sector": "y", "value": 2.0, "year": 2021},
-            {"region": "b", "sector": "x", "value": 3.0, "year": 2019}]
+    rows = [
+        {"region": "a", "sector": "x", "value": 1.0, "year": 2020},
+        {"region": "a", "sector": "y", "value": 2.0, "year": 2021},
+        {"region": "b", "sector": "x", "value": 3.0, "year": 2019},
+    ]
     latest = RegionSectorMatrix.from_rows(rows)
     assert latest.values.toarray().tolist() == [[0.0, 2.0], [3.0, 0.0]] or latest.sectors == ["y", "x"]
-    assert dict(zip(latest.sectors, latest.values[latest.index_of("a")].toarray()[0], strict=True)) == {"y": 2.0, "x": 0.0}
+    assert dict(zip(latest.sectors, latest.values[latest.index_of("a")].toarray()[0], strict=True)) == {
+        "y": 2.0,
+        "x": 0.0,
+    }
     y2020 = RegionSectorMatrix.from_rows(rows, year=2020)
     assert y2020.regions == ["a"] and y2020.sectors == ["x"]
     pres = RegionSectorMatrix.from_rows([("a", "x", None), ("b", "x", None)])

@@ -62,7 +62,9 @@ def test_bridges_many(demo_store):
     many = q(demo_store, "bridges-many", a=DERBY, bs=[HEFEI, ANHUI, DERBY])
     assert {r["b"] for r in many} == {HEFEI, ANHUI}  # a region is not its own partner
     for b in (HEFEI, ANHUI):
-        assert [{k: v for k, v in r.items() if k != "b"} for r in many if r["b"] == b] == q(demo_store, "bridges", a=DERBY, b=b)
+        assert [{k: v for k, v in r.items() if k != "b"} for r in many if r["b"] == b] == q(
+            demo_store, "bridges", a=DERBY, b=b
+        )
     assert q(demo_store, "bridges-many", a=DERBY, bs=[]) == []
 
 

@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from support import ROOT
 
 BIN = Path(sys.executable).parent
@@ -21,8 +20,13 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-                   check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     (path,) = out.glob("rox-*.whl")
     return path
 
@@ -75,7 +79,13 @@ def test_installed_layout_imports_and_keeps_the_layer_contract(unpacked):
     out = subprocess.run([sys.executable, "-c", probe], cwd=unpacked, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith(str(unpacked)), out.stdout
-    lint = subprocess.run([str(BIN / "lint-imports"), "--no-cache", str(ROOT / "pyproject.toml")],
-                          cwd=unpacked, env=env, capture_output=True, text=True, timeout=300)
+    lint = subprocess.run(
+        [str(BIN / "lint-imports"), "--no-cache", str(ROOT / "pyproject.toml")],
+        cwd=unpacked,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert lint.returncode == 0, lint.stdout[-3000:] + lint.stderr[-2000:]
     assert "0 broken" in lint.stdout, lint.stdout[-2000:]

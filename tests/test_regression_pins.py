@@ -34,8 +34,11 @@ def differences(got: Any, want: Any, path: str = "") -> list[str]:
         out = [d for k in sorted(want.keys() & got.keys()) for d in differences(got[k], want[k], f"{path}/{k}")]
         if got.keys() != want.keys():
             extra, missing = sorted(got.keys() - want.keys()), sorted(want.keys() - got.keys())
-            out.append(f"{path or '/'}: keys differ:" + (f" missing {', '.join(missing)}" if missing else "")
-                       + (f" extra {', '.join(extra)}" if extra else ""))
+            out.append(
+                f"{path or '/'}: keys differ:"
+                + (f" missing {', '.join(missing)}" if missing else "")
+                + (f" extra {', '.join(extra)}" if extra else "")
+            )
         return out
     if isinstance(want, list) and isinstance(got, list):
         if len(got) != len(want):

@@ -54,24 +54,30 @@ def match_pin(row: dict[str, Any]) -> dict[str, Any]:
     if row["rank"] > EXPLAINED:
         return out
     out["shared_sectors"] = [[s["sector"], s.get("a_rca"), s.get("b_rca")] for s in row.get("shared_sectors", [])]
-    out["complementary_sectors"] = [[s["sector"], s.get("density"), s.get("b_rca")]
-                                    for s in row.get("complementary_sectors", [])]
+    out["complementary_sectors"] = [
+        [s["sector"], s.get("density"), s.get("b_rca")] for s in row.get("complementary_sectors", [])
+    ]
     for key in BRIDGE_KEYS:
-        out[key] = sorted({(b["id"], b.get("a_place"), b.get("b_place"), b.get("sector")) for b in row.get(key, [])},
-                          key=str)
+        out[key] = sorted(
+            {(b["id"], b.get("a_place"), b.get("b_place"), b.get("sector")) for b in row.get(key, [])}, key=str
+        )
     return out
 
 
 def compare_pin(out: dict[str, Any]) -> dict[str, Any]:
     return {
         "scores": out["scores"],
-        "profiles": [[p["sector"], p["a_value"], p["b_value"], p["a_rca"], p["b_rca"], p["a_present"], p["b_present"]]
-                     for p in out["profiles"]],
+        "profiles": [
+            [p["sector"], p["a_value"], p["b_value"], p["a_rca"], p["b_rca"], p["a_present"], p["b_present"]]
+            for p in out["profiles"]
+        ],
         "shared": [s["sector"] for s in out["shared"]],
         "b_offers_a": [s["sector"] for s in out["complementary"]["b_offers_a"]],
         "a_offers_b": [s["sector"] for s in out["complementary"]["a_offers_b"]],
-        "bridges": {k: sorted({(b["id"], b.get("a_place"), b.get("b_place")) for b in v}, key=str)
-                    for k, v in out["bridges"].items()},
+        "bridges": {
+            k: sorted({(b["id"], b.get("a_place"), b.get("b_place")) for b in v}, key=str)
+            for k, v in out["bridges"].items()
+        },
     }
 
 
@@ -102,8 +108,11 @@ def collect(rx, measures: list[str]) -> dict[str, Any]:
 
 def write(pins: dict[str, Any]) -> None:
     """One line per pinned result, so a diff shows which result changed."""
-    body = ",\n".join(f"{json.dumps(f'{section}/{key}')}: {json.dumps(value, sort_keys=True)}"
-                       for section, entries in sorted(pins.items()) for key, value in sorted(entries.items()))
+    body = ",\n".join(
+        f"{json.dumps(f'{section}/{key}')}: {json.dumps(value, sort_keys=True)}"
+        for section, entries in sorted(pins.items())
+        for key, value in sorted(entries.items())
+    )
     PINS.write_text("{\n" + body + "\n}\n")
 
 
