@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from rox.loaders import statements
 from rox.loaders.entity_files import LINE_KEY, RawRecord, expand_paths, read_files
 from rox.loaders.entity_plan import ENTITY_LABEL, LINKS, REF_FIELDS, Plan, build_plan, taxonomy_plan
 from rox.loaders.statements import KEYED_RELS
-from rox.loaders.writer import LoadSession, load_session
+from rox.loaders.writer import LoadSession, Progress, load_session
 
 NODE_ORDER = ("Source", "Sector", "Region", "Firm", "University", "Agreement")
 BATCH = 2000
@@ -180,7 +180,7 @@ def check_paths(store: Any, paths: Iterable[str | Path]) -> Plan:
 def load_paths(
     store: Any,
     paths: Iterable[str | Path],
-    progress: Callable[[int, int | None, str], None] | None = None,
+    progress: Progress | None = None,
     batch_size: int = BATCH,
 ) -> LoadReport:
     """Validate all files, then write them as one load; nothing is written if anything is wrong, and

@@ -46,7 +46,7 @@ def shared_sectors(inp: RankInput, names: Mapping[str, str], i: int, j: int) -> 
     pa = _row(inp.presence, i) > 0
     pb = _row(inp.presence, j) > 0
     ra, rb = _rca_row(inp, i), _rca_row(inp, j)
-    shared = []
+    shared: list[dict[str, Any]] = []
     for s in np.flatnonzero(pa & pb):
         sid = inp.matrix.sectors[s]
         shared.append({"sector": sid, "name": names.get(sid, sid), "a_rca": _rounded(ra, s), "b_rca": _rounded(rb, s)})

@@ -23,7 +23,7 @@ advantage", The Manchester School 33(2)).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,7 +78,7 @@ def presence(rca: sp.spmatrix | np.ndarray, threshold: float = 1.0, strict: bool
     return out
 
 
-def _parse_row(row: Any) -> tuple[Hashable, Hashable, float | None, Any]:
+def _parse_row(row: Any) -> tuple[str, str, float | None, Any]:
     if isinstance(row, Mapping):
         return row["region"], row["sector"], row.get("value"), row.get("year")
     row = tuple(row)
@@ -93,11 +93,11 @@ def _parse_row(row: Any) -> tuple[Hashable, Hashable, float | None, Any]:
 class RegionSectorMatrix:
     """Regions x sectors, CSR float values (binary when ``has_values`` is False)."""
 
-    regions: list[Hashable]
-    sectors: list[Hashable]
+    regions: list[str]
+    sectors: list[str]
     values: sp.csr_matrix
     has_values: bool = True
-    _index: dict[Hashable, int] = field(default_factory=dict, repr=False, compare=False)
+    _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.values = sp.csr_matrix(self.values, dtype=float)
@@ -131,7 +131,7 @@ class RegionSectorMatrix:
         if year is not None:
             parsed = [p for p in parsed if p[3] is None or p[3] == year]
         else:
-            latest: dict[Hashable, Any] = {}
+            latest: dict[str, Any] = {}
             for reg, _s, _v, y in parsed:
                 if y is not None and (reg not in latest or y > latest[reg]):
                     latest[reg] = y
@@ -140,8 +140,8 @@ class RegionSectorMatrix:
         if 0 < n_none < len(parsed):
             raise ValueError("mix of None (presence-only) and numeric values")
         has_values = n_none == 0 and len(parsed) > 0
-        regions: dict[Hashable, int] = {}
-        sectors: dict[Hashable, int] = {}
+        regions: dict[str, int] = {}
+        sectors: dict[str, int] = {}
         ri, si, vals = [], [], []
         for reg, sec, val, _y in parsed:
             ri.append(regions.setdefault(reg, len(regions)))
@@ -160,7 +160,7 @@ class RegionSectorMatrix:
     def shape(self) -> tuple[int, int]:
         return self.values.shape
 
-    def index_of(self, region: Hashable) -> int:
+    def index_of(self, region: str) -> int:
         """Row index of ``region`` (KeyError if absent)."""
         return self._index[region]
 
@@ -182,7 +182,7 @@ class RegionSectorMatrix:
         out.data[:] = 1.0
         return out
 
-    def subset(self, regions: Sequence[Hashable]) -> RegionSectorMatrix:
+    def subset(self, regions: Sequence[str]) -> RegionSectorMatrix:
         """A new matrix restricted to ``regions`` (in the given order)."""
         idx = [self.index_of(r) for r in regions]
         return RegionSectorMatrix(list(regions), list(self.sectors), self.values[idx], self.has_values)

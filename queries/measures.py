@@ -484,4 +484,5 @@ def blend(c: Components, i: int) -> np.ndarray:
     Reference: rox's own composite (components and scaling in queries/blend.py)
     """
     comps = blend_parts(c, i)
-    return sum(c.weights[k] * comps[k] for k in COMPONENTS) / sum(c.weights.values())
+    total = sum(c.weights[k] * comps[k] for k in COMPONENTS)
+    return np.asarray(total, dtype=float) / sum(c.weights.values())

@@ -54,6 +54,14 @@ class NamedQuery:
         return self.texts.get(engine) or self.texts["*"]
 
 
+def _param_name(doc: str) -> str:
+    """``"a (region id)"`` -> ``"a"``."""
+    found = _PARAM_NAME.match(doc)
+    if found is None:
+        raise RoxError(f"query header: parameter {doc!r} does not start with a name")
+    return found.group(1)
+
+
 def parse(path: Path) -> tuple[dict[str, str], str]:
     """Split a query file into its header fields and its Cypher body."""
     header: dict[str, str] = {}
@@ -90,7 +98,7 @@ def load_all() -> dict[str, NamedQuery]:
     for name, variants in grouped.items():
         header = next(iter(variants.values()))[0]
         param_docs = tuple(p.strip() for p in header.get("params", "").split(",") if p.strip())
-        params = tuple(_PARAM_NAME.match(p).group(1) for p in param_docs)
+        params = tuple(_param_name(p) for p in param_docs)
         out[name] = NamedQuery(
             name=name,
             description=header.get("description", ""),
