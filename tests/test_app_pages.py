@@ -102,11 +102,22 @@ def test_app_navigation_opens_on_overview(env):
     assert any("embedded FalkorDB" in m.value for m in at.markdown)
 
 
-def test_every_page_renders_without_errors(env):
-    for name in ("overview", "partners", "compare", "explorer", "console", "load"):
-        at = page(name).run()
-        no_exceptions(at)
-        assert not at.error, (name, [e.value for e in at.error])
+PAGE_MODULES = ["overview", "partners", "compare", "explorer", "console", "load"]
+
+
+def test_pages_are_the_modules_that_declare_one():
+    """The menu comes from the modules' ``PAGE`` declarations, in their order."""
+    from rox.webapp import pages
+
+    assert [module.__name__.rsplit(".", 1)[1] for _, module in pages()] == PAGE_MODULES
+    assert all(callable(module.render) for _, module in pages())
+
+
+@pytest.mark.parametrize("name", PAGE_MODULES)
+def test_every_page_renders_without_errors(env, name):
+    at = page(name).run()
+    no_exceptions(at)
+    assert not at.error, (name, [e.value for e in at.error])
 
 
 # ----------------------------------------------------------------- overview

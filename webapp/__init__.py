@@ -1,8 +1,10 @@
 """The rox Streamlit app: one module per page, plus shared helpers.
 
-``app.py`` (the entry point, ``streamlit run app.py`` or ``rox app``) builds the
-navigation from :data:`PAGES`. Each page module has a ``render()`` function. The
-app reaches the data only through :class:`rox.api.Rox`.
+``app.py`` (``streamlit run app.py``) and ``rox app`` run :func:`rox.webapp.main.main`,
+which builds the navigation from :func:`pages`. A page is a module of this package
+with a ``PAGE = Page(...)`` declaration and a ``render()`` function: adding a page is
+adding one module (and its test), nothing else. The app reaches the data only
+through :class:`rox.api.Rox`.
 
 Modules:
 
@@ -15,12 +17,36 @@ Modules:
 
 from __future__ import annotations
 
-# (module, title, url path, icon); the first page is the default one.
-PAGES: tuple[tuple[str, str, str, str], ...] = (
-    ("overview", "Overview", "overview", ":material/dashboard:"),
-    ("partners", "Find partners", "partners", ":material/handshake:"),
-    ("compare", "Compare regions", "compare", ":material/compare_arrows:"),
-    ("explorer", "Graph explorer", "explorer", ":material/hub:"),
-    ("console", "Cypher console", "console", ":material/terminal:"),
-    ("load", "Load data", "load", ":material/upload_file:"),
-)
+import importlib
+import pkgutil
+from types import ModuleType
+from typing import NamedTuple
+
+ENTRY_MODULES = frozenset({"entry"})  # importing it runs the app
+
+
+class Page(NamedTuple):
+    """A page of the app: its title, URL path, Material icon and place in the menu
+    (lowest ``order`` first; the first page is the default one)."""
+
+    title: str
+    url_path: str
+    icon: str
+    order: int
+
+
+def pages() -> list[tuple[Page, ModuleType]]:
+    """Every page module of this package with its :class:`Page`, in menu order.
+
+    >>> [p.url_path for p, _ in pages()][:2]
+    ['overview', 'partners']
+    """
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name in ENTRY_MODULES:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        page = getattr(module, "PAGE", None)
+        if isinstance(page, Page):
+            found.append((page, module))
+    return sorted(found, key=lambda item: (item[0].order, item[0].url_path))

@@ -8,7 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from rox.webapp import common, graph_export, visgraph
+from rox.webapp import Page, common, graph_export, visgraph
+
+PAGE = Page("Compare regions", "compare", ":material/compare_arrows:", order=30)
 
 
 @st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)

@@ -13,7 +13,9 @@ from typing import Any
 import streamlit as st
 
 from rox.api import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, named_queries, parse_param
-from rox.webapp import common, graph_export, visgraph
+from rox.webapp import Page, common, graph_export, visgraph
+
+PAGE = Page("Cypher console", "console", ":material/terminal:", order=50)
 
 CUSTOM = "(your own query)"
 EXAMPLE = "MATCH (r:Region)-[h:HAS_SECTOR]->(s:Sector)\nRETURN r.name AS region, s.name AS sector, h.value AS value\nORDER BY value DESC\nLIMIT 25"

@@ -12,7 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from rox.webapp import common, graph_export, visgraph
+from rox.webapp import Page, common, graph_export, visgraph
+
+PAGE = Page("Graph explorer", "explorer", ":material/hub:", order=40)
 
 DEFAULT_CAP = 300
 NEIGHBOUR_ROWS = 2000

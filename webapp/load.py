@@ -19,7 +19,9 @@ from typing import Any
 import streamlit as st
 
 from rox import api
-from rox.webapp import common
+from rox.webapp import Page, common
+
+PAGE = Page("Load data", "load", ":material/upload_file:", order=60)
 
 ENTITY_TYPES = ["yaml", "yml", "csv"]
 TABLE_TYPES = ["csv", "tsv", "txt", "xlsx"]

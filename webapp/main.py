@@ -1,4 +1,4 @@
-"""The Streamlit app's entry: page set-up and navigation over :data:`rox.webapp.PAGES`.
+"""The Streamlit app's entry: page set-up and navigation over :func:`rox.webapp.pages`.
 
 ``app.py`` (``streamlit run app.py``) and ``rox app`` both end here. The store comes
 from the environment: ``NEO4J_URI`` selects Neo4j, else ``ROX_DB`` names the
@@ -7,11 +7,9 @@ embedded FalkorDB file, else the default.
 
 from __future__ import annotations
 
-import importlib
-
 import streamlit as st
 
-from rox.webapp import PAGES
+from rox.webapp import pages
 from rox.webapp.common import guarded, sidebar_status
 
 
@@ -40,10 +38,11 @@ def main() -> None:
             "with the reasons and the source of every fact.",
         },
     )
-    pages = []
-    for i, (module, title, url_path, icon) in enumerate(PAGES):
-        mod = importlib.import_module(f"rox.webapp.{module}")
-        pages.append(st.Page(guarded(mod.render), title=title, url_path=url_path, icon=icon, default=i == 0))
-    nav = st.navigation(pages)
+    nav = st.navigation(
+        [
+            st.Page(guarded(module.render), title=page.title, url_path=page.url_path, icon=page.icon, default=i == 0)
+            for i, (page, module) in enumerate(pages())
+        ]
+    )
     sidebar_status()
     nav.run()

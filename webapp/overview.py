@@ -10,7 +10,9 @@ from typing import Any
 
 import streamlit as st
 
-from rox.webapp import common
+from rox.webapp import Page, common
+
+PAGE = Page("Overview", "overview", ":material/dashboard:", order=10)
 
 
 def region_map(rows: list[dict[str, Any]]):

@@ -13,7 +13,9 @@ from typing import Any
 import streamlit as st
 
 from rox.api import BLEND_WEIGHTS, RoxError, StoreUnavailable, measure_catalogue
-from rox.webapp import common
+from rox.webapp import Page, common
+
+PAGE = Page("Find partners", "partners", ":material/handshake:", order=20)
 
 EXPLANATION_KINDS = (
     ("firms", "Firms linking them"),
