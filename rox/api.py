@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -99,6 +100,7 @@ __all__ = [
     "named_queries",
     "check_query_params",
     "parse_param",
+    "check_param_value",
     "open_table",
     "export",
 ]
@@ -231,11 +233,46 @@ def parse_param(text: str) -> tuple[str, Any]:
         raise ValueError(f"parameter name {key!r} is not a valid identifier")
     try:
         parsed = json.loads(value)
+    except RecursionError:
+        raise ValueError(f"parameter {key!r}: lists and maps nested deeper than {MAX_PARAM_DEPTH} levels") from None
     except ValueError:
         return key, value
     if isinstance(parsed, (int, float, bool, list, dict)) or parsed is None:
-        return key, parsed
+        return key, check_param_value(key, parsed)
     return key, value
+
+
+MAX_PARAM_DEPTH = 32
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def check_param_value(key: str, value: Any) -> Any:
+    """``value`` unchanged when the databases can take it as a parameter: lists and maps
+    nested at most :data:`MAX_PARAM_DEPTH` deep, integers in the 64-bit range (FalkorDB
+    would clamp a larger one silently), finite numbers. Raises ``ValueError`` naming
+    the parameter otherwise. Walks iteratively, so deep input cannot exhaust the stack.
+
+    >>> check_param_value("v", [1, {"a": 2.5}])
+    [1, {'a': 2.5}]
+    >>> check_param_value("v", 2**70)
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter 'v': 1180591620717411303424 is beyond the 64-bit integer range (-9223372036854775808..9223372036854775807)
+    """
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_PARAM_DEPTH:
+            raise ValueError(f"parameter {key!r}: lists and maps nested deeper than {MAX_PARAM_DEPTH} levels")
+        if isinstance(item, bool) or item is None or isinstance(item, str):
+            continue
+        if isinstance(item, int) and not INT64_MIN <= item <= INT64_MAX:
+            raise ValueError(f"parameter {key!r}: {item} is beyond the 64-bit integer range ({INT64_MIN}..{INT64_MAX})")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"parameter {key!r}: {item} is not a finite number")
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return value
 
 
 def open_table(spec: TableSpec | str | Path) -> Table:

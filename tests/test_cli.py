@@ -238,6 +238,24 @@ def test_similar_all_streams_and_writes(tmp_path):
         (["similar", "--all", "--measure", "blend"], "invalid choice: 'blend'"),
         (["similar", "--all", "--top", "0"], "must be greater than 0"),
         (["query", "regions", "--param", "x=1"], "unknown parameter(s) x"),
+        # issue 9, defects 13 and 14: deep nesting and out-of-range numbers in --param
+        (
+            ["cypher", "RETURN $v", "--param", "v=" + "[" * 1000 + "]" * 1000],
+            "parameter 'v': lists and maps nested deeper than 32 levels",
+        ),
+        (
+            ["cypher", "RETURN $v", "--param", "v=" + "[" * 30000 + "]" * 30000],
+            "parameter 'v': lists and maps nested deeper than 32 levels",
+        ),
+        (
+            ["cypher", "RETURN $v", "--param", "v=99999999999999999999999"],
+            "parameter 'v': 99999999999999999999999 is beyond the 64-bit integer range",
+        ),
+        (
+            ["cypher", "RETURN $v", "--param", 'v=[1, {"a": -99999999999999999999999}]'],
+            "is beyond the 64-bit integer range",
+        ),
+        (["cypher", "RETURN $v", "--param", "v=1e400"], "parameter 'v': inf is not a finite number"),
     ],
 )
 def test_usage_errors_exit_2_before_opening_the_store(tmp_path, args, message):

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from rox.api import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, named_queries, parse_param
+from rox.api import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, check_param_value, named_queries, parse_param
 from rox.webapp import Page, common, graph_export, visgraph
 
 PAGE = Page("Cypher console", "console", ":material/terminal:", order=50)
@@ -47,7 +47,7 @@ def parse_params(text: str) -> dict[str, Any]:
         value = json.loads(text)
         if not isinstance(value, dict):
             raise ValueError("parameters must be a JSON object")
-        return value
+        return {k: check_param_value(k, v) for k, v in value.items()}
     out = {}
     for line in text.splitlines():
         if line.strip():
