@@ -12,7 +12,8 @@ Compares, on the "compare" size (default 5,000 x 500 x 40):
   * floor: one raw SciPy sparse product ``M @ M.T``.
 and on the "large" size (default 100,000 x 1,000 x 50): all-pairs top-10 wall
 time and peak RSS, plus one region's top-10 (``topk_for_row``) once built.
-Each scenario runs in a fresh subprocess so its peak RSS (ru_maxrss) is its own.
+Each scenario runs in a fresh subprocess so its peak RSS (ru_maxrss) is its own;
+``--jobs N`` sets ``topk_pairs(n_jobs=N)`` (threads; default: CPU count, max 4).
 
     python bench/bench_similarity.py            # full run
     python bench/bench_similarity.py --quick    # small sizes, seconds
@@ -55,20 +56,17 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
-def scenario(name: str, n: int, s: int, d: int, a: float, k: int, nx_subset: int | None) -> dict:
+def scenario(name: str, n: int, s: int, d: int, a: float, k: int, nx_subset: int | None,
+             jobs: int | None = None) -> dict:
     M = synth(n, s, d, a)
     base_mb = _peak_mb()
-    out: dict = {"scenario": name, "n": n, "s": s, "d": d, "zipf_a": a, "k": k}
+    out: dict = {"scenario": name, "n": n, "s": s, "d": d, "zipf_a": a, "k": k, "jobs": jobs}
     if name == "ours":
         t = time.perf_counter()
-        r, c, v = topk_pairs(M, metric="jaccard", k=k)
+        r, c, v = topk_pairs(M, metric="jaccard", k=k, n_jobs=jobs)
         out["seconds"] = time.perf_counter() - t
         out["pairs"] = int(r.size)
-        out["parent_peak_mb"] = _peak_mb()
-        out["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-        # forked workers (big dense jobs) share the parent's pages copy-on-write;
-        # parent + 2 x largest worker is a conservative upper bound on the total
-        out["peak_rss_mb"] = out["parent_peak_mb"] + 2 * out["worker_peak_mb"]
+        out["peak_rss_mb"] = _peak_mb()  # one process: the chunks run on threads
         out["input_rss_mb"] = base_mb
         times = []
         for i in (0, n // 2, n - 1):
@@ -93,7 +91,7 @@ def scenario(name: str, n: int, s: int, d: int, a: float, k: int, nx_subset: int
         regions = [("r", i) for i in range(m)]
         B.add_nodes_from(regions, bipartite=0)
         B.add_nodes_from((("s", j) for j in range(s)), bipartite=1)
-        B.add_edges_from((("r", int(i)), ("s", int(j))) for i, j in zip(Ms.row, Ms.col))
+        B.add_edges_from((("r", int(i)), ("s", int(j))) for i, j in zip(Ms.row, Ms.col, strict=True))
         t = time.perf_counter()
         G = bipartite.overlap_weighted_projected_graph(B, regions)
         out["seconds"] = time.perf_counter() - t
@@ -121,11 +119,12 @@ def main() -> None:
     p.add_argument("--nx-subset", type=int, default=None, help="run NetworkX on the first N regions only")
     p.add_argument("--nx-timeout", type=float, default=1800.0, help="give up on NetworkX after this many s")
     p.add_argument("--quick", action="store_true", help="small sizes (1000,200,20 and 10000,300,30)")
-    p.add_argument("--_scenario", nargs=7, help=argparse.SUPPRESS)
+    p.add_argument("--jobs", type=int, default=0, help="threads for topk_pairs (0: its default)")
+    p.add_argument("--_scenario", nargs=8, help=argparse.SUPPRESS)
     a = p.parse_args()
     if a._scenario:
-        name, n, s, d, z, k, sub = a._scenario
-        print(json.dumps(scenario(name, int(n), int(s), int(d), float(z), int(k), int(sub) or None)))
+        name, n, s, d, z, k, sub, jobs = a._scenario
+        print(json.dumps(scenario(name, int(n), int(s), int(d), float(z), int(k), int(sub) or None, int(jobs) or None)))
         return
     if a.quick:
         a.compare, a.large = "1000,200,20", "10000,300,30"
@@ -134,9 +133,11 @@ def main() -> None:
     print(f"# similarity engine benchmark  (python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"load average at start {os.getloadavg()[0]:.2f})")
     print(f"# compare size: {n} regions x {s} sectors x {d} per region, Zipf a={a.zipf}, top-{a.k} Jaccard")
-    ours = run_sub(["ours", *common, "0"])
-    floor = run_sub(["floor", *common, "0"])
-    nxr = run_sub(["networkx", *common, str(a.nx_subset or 0)], timeout=a.nx_timeout)
+    jobs = str(a.jobs)
+    ours = run_sub(["ours", *common, "0", jobs])
+    assert ours is not None  # no timeout given: None only for a timed-out run
+    floor = run_sub(["floor", *common, "0", jobs])
+    nxr = run_sub(["networkx", *common, str(a.nx_subset or 0), jobs], timeout=a.nx_timeout)
     rows = [("ours: topk_pairs (all-pairs top-k)", ours), ("floor: scipy M @ M.T (one product)", floor)]
     label = "baseline: networkx overlap_weighted_projected_graph"
     if nxr and nxr["n"] != n:
@@ -154,11 +155,11 @@ def main() -> None:
     print(f"# ours one-region top-{a.k} (topk_for_row): {ours['one_row_ms']:.2f} ms")
     if a.large:
         n2, s2, d2 = (int(x) for x in a.large.split(","))
-        big = run_sub(["ours", str(n2), str(s2), str(d2), str(a.zipf), str(a.k), "0"])
+        big = run_sub(["ours", str(n2), str(s2), str(d2), str(a.zipf), str(a.k), "0", jobs])
+        assert big is not None
         print(f"# large: {n2} regions x {s2} sectors x {d2} per region, Zipf a={a.zipf}")
-        print(f"large all-pairs top-{a.k}: {big['seconds']:.1f} s, peak RSS <= {big['peak_rss_mb']:.0f} MB "
-              f"(parent {big['parent_peak_mb']:.0f} MB + 2 x worker {big['worker_peak_mb']:.0f} MB; "
-              f"input matrix built: {big['input_rss_mb']:.0f} MB); one region top-{a.k}: "
+        print(f"large all-pairs top-{a.k}: {big['seconds']:.1f} s, peak RSS {big['peak_rss_mb']:.0f} MB "
+              f"(input matrix built: {big['input_rss_mb']:.0f} MB); one region top-{a.k}: "
               f"{big['one_row_ms']:.1f} ms")
     print(f"# load average at end (1/5/15 min): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

@@ -18,6 +18,7 @@ Graph shape::
     (Region)-[:PARTY_TO]->(Agreement)
     (Agreement)-[:COVERS]->(Sector)
     (Region)-[:TRADES_WITH {value, currency, year, direction, flow}]->(Region)
+    (Region)-[:SIMILAR_TO {measure, score, rank, params, source}]->(Region)
     (any fact node)-[:SOURCED_FROM]->(Source)
 
 Every node and relationship carries ``source`` (a Source id); facts taken from a
@@ -74,6 +75,14 @@ REL_TYPES: dict[str, RelType] = {
             REGION,
             ("value", "currency", "unit", "sector", "year", "direction", "flow", "source", "evidence"),
             "a trade figure between two places",
+        ),
+        RelType(
+            "SIMILAR_TO",
+            REGION,
+            REGION,
+            ("measure", "score", "rank", "params", "source"),
+            "computed by `rox similar --write`: one of a region's top-k partners by a sector-overlap "
+            "measure (as Neo4j GDS nodeSimilarity.write); params is the JSON of the run's options",
         ),
         RelType("SOURCED_FROM", "*", SOURCE, ("evidence",), "where a node's facts come from"),
     )

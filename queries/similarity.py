@@ -39,10 +39,15 @@ vectorised selection (no Python loop over pairs):
   it is computed by expanding the (row, sector) x (sector, other row) events of
   the chunk and summing them with a sparse COO -> CSR reduction.
 
-Chunks run on a small thread pool; big dense jobs (n² >= 4e8) use forked
-worker processes instead, because SciPy's sparse x dense product holds the GIL.  Unweighted
-scores are recomputed in float64 from the exact integer counts for the kept
-pairs, so returned values are exact to float64 rounding.
+Chunks run on a small thread pool created per call (no state shared between
+calls, so several app sessions in one process can rank at the same time).
+SciPy's sparse x dense kernel (``csr_matvecs``) and the NumPy selection release
+the GIL, so two threads keep two cores busy: on 2 CPUs threads were 5-8% faster
+than the forked worker processes used before on a quiet machine, 0-20% slower
+under contention, with less memory and no fork of a threaded server
+(``docs/performance.md``).  Unweighted scores are recomputed in float64 from the
+exact integer counts for the kept pairs, so returned values are exact to float64
+rounding.
 
 >>> rows = node_similarity([("a", "x"), ("a", "y"), ("b", "x")])
 >>> [(r[0], r[1], round(r[2], 3)) for r in rows]
@@ -53,15 +58,15 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Hashable, Iterable, Sequence
-import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = [
+__all__ = (
     "METRICS",
     "node_similarity",
     "topk_pairs",
@@ -74,17 +79,11 @@ __all__ = [
     "pearson_similarity",
     "euclidean_distance",
     "euclidean_similarity",
-]
+)
 
 METRICS = ("jaccard", "overlap", "cosine", "proximity")
 _DENSE_BYTES = 48 * 2**20  # target size of one dense float32 score chunk
 _MAX_DENSE_OPERAND = 1 << 30  # max bytes for the dense Mᵀ operand
-_PROCESS_PAIRS = 4e8  # dense jobs with at least this many pairs use forked workers
-_FORK_RUN = None
-
-
-def _fork_run(start: int):
-    return _FORK_RUN(start)
 
 
 # --------------------------------------------------------------------------- #
@@ -100,6 +99,14 @@ class _Prepared:
     XC: sp.csc_matrix | None  # X as CSC (Σmin event expansion)
     stat: np.ndarray  # |A| (count) / Σa (min) / unused (dot), zeros replaced by 1
     n: int
+
+    def csc(self) -> sp.csc_matrix:
+        """X as sorted CSC (the Σmin event expansion reads columns), built on first use."""
+        if self.XC is None:
+            XC = sp.csc_matrix(self.X)
+            XC.sort_indices()
+            self.XC = XC
+        return self.XC
 
 
 def _check_metric(metric: str) -> str:
@@ -161,7 +168,7 @@ def _score(metric: str, kind: str, v: np.ndarray, si: np.ndarray, sj: np.ndarray
 # --------------------------------------------------------------------------- #
 def _min_events(P: _Prepared, start: int, stop: int) -> sp.csr_matrix:
     """Σ_s min(x_is, x_js) for i in [start, stop) vs all j, as CSR (stop-start) x n."""
-    X, XC = P.X, P.XC
+    X, XC = P.X, P.csc()
     lo, hi = X.indptr[start], X.indptr[stop]
     s = X.indices[lo:hi]
     v = X.data[lo:hi]
@@ -355,6 +362,52 @@ def _count_bound(metric: str, thr: np.ndarray, si: np.ndarray, sj_min: float) ->
     return b
 
 
+@dataclass
+class _RunningTopK:
+    """Each row's best k so far: scores (-inf = empty), columns (-1), pair statistics."""
+
+    s: np.ndarray
+    c: np.ndarray
+    v: np.ndarray
+
+    @classmethod
+    def empty(cls, rows: int, k: int) -> _RunningTopK:
+        return cls(np.full((rows, k), -np.inf), np.full((rows, k), -1, dtype=np.int64), np.zeros((rows, k)))
+
+    def merge(self, r: np.ndarray, c: np.ndarray, v: np.ndarray, s: np.ndarray) -> None:
+        """Merge candidate pairs (local row r) into the rows' running top-k
+        (score descending, ties: lower column first)."""
+        k = self.s.shape[1]
+        touched = np.unique(r)
+        old = self.c[touched] >= 0
+        r = np.concatenate([np.repeat(touched, old.sum(axis=1)), r])
+        c = np.concatenate([self.c[touched][old], c])
+        v = np.concatenate([self.v[touched][old], v])
+        s = np.concatenate([self.s[touched][old], s])
+        order = np.lexsort((c, -s, r))
+        r, c, v, s = r[order], c[order], v[order], s[order]
+        pos = np.arange(r.size) - np.searchsorted(r, r, side="left")
+        sel = pos < k
+        self.s[touched] = -np.inf
+        self.c[touched] = -1
+        r, pos = r[sel], pos[sel]
+        self.s[r, pos], self.c[r, pos], self.v[r, pos] = s[sel], c[sel], v[sel]
+
+
+def _seed_kth(P: _Prepared, V: np.ndarray, si: np.ndarray, start: int, k: int, floor: float) -> np.ndarray | None:
+    """A lower bound of each row's final k-th best score: the k-th best exact score
+    among the first ``_SEED_COLS`` columns of the first block (None if too few)."""
+    m = min(V.shape[1], _SEED_COLS)
+    if m <= k:
+        return None
+    Ss = _score(P.metric, P.kind, V[:, :m].astype(np.float64), si[:, None], P.stat[None, :m])
+    own = np.arange(V.shape[0]) + start
+    sr = np.flatnonzero(own < m)
+    Ss[sr, own[sr]] = -np.inf  # the self pair never qualifies
+    Ss[~(Ss >= floor)] = -np.inf
+    return np.partition(Ss, m - k, axis=1)[:, m - k]
+
+
 def _blocked_count_topk(P: _Prepared, Xc: sp.csr_matrix, blocks, start: int, stop: int,
                         k: int, floor: float):
     """Exact top-k (largest score) of rows [start, stop) against all rows.
@@ -366,71 +419,34 @@ def _blocked_count_topk(P: _Prepared, Xc: sp.csr_matrix, blocks, start: int, sto
     (:func:`_count_bound`) so only the few pairs able to enter the top-k are
     scored (exactly, in float64) and merged.
     """
-    C = stop - start
     stat = P.stat
     si = stat[start:stop]
     A = Xc[start:stop]
-    width = max(b.shape[1] for _, b in blocks)
-    buf = np.empty(C * width, dtype=blocks[0][1].dtype)
-    best_s = np.full((C, k), -np.inf)
-    best_c = np.full((C, k), -1, dtype=np.int64)
-    best_v = np.zeros((C, k))
-    rows = np.arange(C)
+    buf = np.empty((stop - start) * max(b.shape[1] for _, b in blocks), dtype=blocks[0][1].dtype)
+    best = _RunningTopK.empty(stop - start, k)
     for bi, (j0, B) in enumerate(blocks):
         w = B.shape[1]
         V = _csr_times_dense(A, B, buf)
-        # the row's own column (self pair) never qualifies
-        own = rows + start - j0
-        ok_own = (own >= 0) & (own < w)
-        if bi == 0:
-            # seed: the k-th best exact score among the first columns is a
-            # lower bound of the row's final k-th best score
-            m = min(w, _SEED_COLS)
-            if m > k:
-                Vs = V[:, :m].astype(np.float64)
-                Ss = _score(P.metric, P.kind, Vs, si[:, None], stat[None, j0:j0 + m])
-                sr = rows[ok_own & (own < m)]
-                Ss[sr, own[sr]] = -np.inf
-                Ss[~(Ss >= floor)] = -np.inf
-                best_s[:, k - 1] = np.partition(Ss, m - k, axis=1)[:, m - k]
-        thr = np.maximum(best_s[:, k - 1], floor)
-        need = _count_bound(P.metric, thr, si, float(stat[j0:j0 + w].min()))
-        if bi == 0:
-            best_s[:, k - 1] = -np.inf  # the seed was a bound, not a candidate
+        kth = best.s[:, k - 1]
+        if bi == 0:  # j0 == 0: seed the bound (a bound, not a candidate)
+            seed = _seed_kth(P, V, si, start, k, floor)
+            kth = kth if seed is None else seed
+        need = _count_bound(P.metric, np.maximum(kth, floor), si, float(stat[j0:j0 + w].min()))
         if np.issubdtype(V.dtype, np.integer):
             need = np.minimum(need, np.iinfo(V.dtype).max).astype(V.dtype)
-        flat = np.flatnonzero(V >= need[:, None])
-        if flat.size == 0:
-            continue
+        flat = np.flatnonzero(need[:, None] <= V)
         r, c = np.divmod(flat, w)
         v = V.ravel()[flat].astype(np.float64)
         c += j0
         s = _score(P.metric, P.kind, v, si[r], stat[c])
         # earlier blocks hold smaller columns, so a tie with the current k-th
         # best loses: only strictly better pairs can enter
-        keep = (s >= floor) & (s > best_s[r, k - 1]) & (c != r + start)
-        r, c, v, s = r[keep], c[keep], v[keep], s[keep]
-        if r.size == 0:
-            continue
-        # merge the survivors with the touched rows' running top-k
-        touched = np.unique(r)
-        old = best_c[touched] >= 0
-        orr = np.repeat(touched, old.sum(axis=1))
-        r = np.concatenate([orr, r])
-        c = np.concatenate([best_c[touched][old], c])
-        v = np.concatenate([best_v[touched][old], v])
-        s = np.concatenate([best_s[touched][old], s])
-        order = np.lexsort((c, -s, r))
-        r, c, v, s = r[order], c[order], v[order], s[order]
-        pos = np.arange(r.size) - np.searchsorted(r, r, side="left")
-        sel = pos < k
-        best_s[touched] = -np.inf
-        best_c[touched] = -1
-        r, pos = r[sel], pos[sel]
-        best_s[r, pos], best_c[r, pos], best_v[r, pos] = s[sel], c[sel], v[sel]
-    ok = best_c >= 0
-    r = np.repeat(rows, ok.sum(axis=1))
-    return r + start, best_c[ok], best_v[ok]
+        keep = (s >= floor) & (s > best.s[r, k - 1]) & (c != r + start)
+        if keep.any():
+            best.merge(r[keep], c[keep], v[keep], s[keep])
+    ok = best.c >= 0
+    r = np.repeat(np.arange(stop - start), ok.sum(axis=1))
+    return r + start, best.c[ok], best.v[ok]
 
 
 # --------------------------------------------------------------------------- #
@@ -447,6 +463,109 @@ def _choose_mode(P: _Prepared, min_score: float) -> str:
     if est_density > 0.05 and S * n * itemsize <= _MAX_DENSE_OPERAND and P.kind != "min":
         return "dense"
     return "sparse"
+
+
+@dataclass
+class _Operands:
+    """What every chunk reads (built once per :func:`topk_pairs` call, never shared).
+
+    ``blocks``: blocked count kernel (cache-sized C-contiguous column blocks of Mᵀ);
+    ``dense_T``: dense Mᵀ for the plain dense mode; neither: sparse mode.
+    """
+
+    mode: str
+    stat32: np.ndarray  # row statistics in float32 (dense count scores)
+    Xc: sp.csr_matrix | None = None
+    dense_T: np.ndarray | None = None
+    blocks: list[tuple[int, np.ndarray]] | None = None
+
+
+def _operands(P: _Prepared, mode: str, largest: bool) -> _Operands:
+    """The chunk operands for ``mode`` (and the CSC / transposed copies it needs)."""
+    if P.kind == "min":
+        P.csc()  # built once here, not by each chunk thread
+    if mode == "sparse" and P.kind != "min":
+        P.XT = sp.csr_matrix(P.X.T)
+    ops = _Operands(mode, P.stat.astype(np.float32))
+    if mode == "dense" and P.kind == "count" and largest and P.metric != "overlap":
+        # (overlap has no useful count bound: min(|A|, |B|) can be tiny)
+        dt = _count_dtype(P)
+        grouped = _group_operands(P.X, dt)
+        ops.Xc = P.X.astype(dt) if grouped is None else grouped[0]
+        expand = (lambda B: B) if grouped is None else grouped[1]
+        edges = _block_edges(P.n)
+        ops.blocks = [(j0, np.ascontiguousarray(expand(P.X[j0:j1].T.toarray().astype(dt))))
+                      for j0, j1 in zip(edges[:-1], edges[1:], strict=True)]
+    elif mode == "dense" and P.kind != "min":
+        dt = _count_dtype(P) if P.kind == "count" else np.float64
+        ops.dense_T = np.ascontiguousarray(P.X.T.toarray().astype(dt))
+        ops.Xc = P.X.astype(dt)
+    return ops
+
+
+def _default_chunk_rows(P: _Prepared, ops: _Operands, jobs: int) -> int:
+    """Rows per chunk: ~16 MB of counts (blocked kernel, a multiple of ``jobs``
+    chunks), ~48 MB of dense scores, or a bounded number of sparse events."""
+    n = P.n
+    if ops.blocks is not None:
+        per = max(1, min(n, (16 * 2**20) // min(n, _JBLOCK)))
+        nchunks = -(-n // per)
+        nchunks = -(-nchunks // jobs) * jobs
+        return max(1, -(-n // nchunks))
+    if ops.mode == "sparse" or P.kind == "min":
+        deg = np.diff(sp.csc_matrix(P.X).indptr)
+        ones = sp.csr_matrix((np.ones(P.X.nnz), P.X.indices, P.X.indptr), shape=P.X.shape)
+        avg = max(1.0, float(np.asarray(ones @ deg).ravel().mean()))
+        return int(max(1, min(n, 4_000_000 // avg)))
+    return max(1, min(n, _DENSE_BYTES // (4 * max(n, 1))))
+
+
+def _dense_chunk(P: _Prepared, ops: _Operands, start: int, stop: int, k: int, floor: float, largest: bool):
+    """Top-k of rows [start, stop) from a dense score block (``_select_dense``)."""
+    rows_loc = np.arange(stop - start)
+    if P.kind == "min":
+        V = _min_events(P, start, stop).toarray()
+    else:
+        assert ops.Xc is not None and ops.dense_T is not None  # built by _operands for dense mode
+        V = ops.Xc[start:stop] @ ops.dense_T
+    if P.kind == "count":
+        S = _score(P.metric, P.kind, V.astype(np.float32), ops.stat32[start:stop, None], ops.stat32[None, :])
+    else:
+        S = _score(P.metric, P.kind, V.astype(np.float64), P.stat[start:stop, None], P.stat[None, :])
+    S[rows_loc, rows_loc + start] = -np.inf
+    if largest:
+        key, fl = S, floor
+    else:
+        key, fl = np.where(floor <= S, -S, -np.inf), -np.inf
+    r, c = _select_dense(key, k, fl)
+    return r + start, c, V[r, c].astype(np.float64)
+
+
+def _sparse_chunk(P: _Prepared, start: int, stop: int, k: int, floor: float, largest: bool):
+    """Top-k of rows [start, stop) from the sparse pair statistic (segmented top-k)."""
+    V = _chunk_stat_sparse(P, start, stop)
+    r = np.repeat(np.arange(stop - start), np.diff(V.indptr))
+    c = V.indices.astype(np.int64)
+    v = V.data.astype(np.float64)
+    s = _score(P.metric, P.kind, v, P.stat[r + start], P.stat[c])
+    ok = (c != r + start) & (s >= floor)
+    r, c, v, s = r[ok], c[ok], v[ok], s[ok]
+    key = s if largest else -s
+    idx = np.lexsort((c, -key, r))
+    rs = r[idx]
+    idx = idx[(np.arange(idx.size) - np.searchsorted(rs, rs, side="left")) < k]
+    return r[idx] + start, c[idx], v[idx]
+
+
+def _run_chunk(P: _Prepared, ops: _Operands, chunk_rows: int, k: int, floor: float, largest: bool,
+               start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(rows, cols, pair statistic)`` kept for the chunk of rows starting at ``start``."""
+    stop = min(P.n, start + chunk_rows)
+    if ops.blocks is not None:
+        return _blocked_count_topk(P, ops.Xc, ops.blocks, start, stop, k, floor)
+    if ops.mode == "dense":
+        return _dense_chunk(P, ops, start, stop, k, floor, largest)
+    return _sparse_chunk(P, start, stop, k, floor, largest)
 
 
 def topk_pairs(
@@ -469,7 +588,7 @@ def topk_pairs(
     column index first).  ``mode`` is ``"auto"``, ``"dense"`` or ``"sparse"``
     (see module docstring); ``chunk_rows`` defaults to a chunk whose dense
     score block is ~48 MB (blocked count mode: ~16 MB of counts); ``n_jobs``
-    threads or forked workers (default: CPU count, max 4).
+    threads (default: CPU count, max 4).
 
     >>> M = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 1], [0, 0, 1]]))
     >>> r, c, s = topk_pairs(M, k=1)
@@ -477,116 +596,36 @@ def topk_pairs(
     [(0, 1, 0.667), (1, 0, 0.667), (2, 1, 0.333)]
     """
     P = _prepare(M, metric, weighted)
-    n = P.n
-    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-    if n == 0 or k <= 0:
-        return empty
-    if mode == "auto":
-        mode = _choose_mode(P, min_score)
-    if P.kind == "min":
-        P.XC = sp.csc_matrix(P.X)
-        P.XC.sort_indices()
-    if mode == "sparse" and P.kind != "min":
-        P.XT = sp.csr_matrix(P.X.T)
-    dense_T = None
-    blocks = None
+    k = min(k, P.n - 1)  # a row has at most n - 1 partners (and buffers are sized by k)
+    if k <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    ops = _operands(P, _choose_mode(P, min_score) if mode == "auto" else mode, largest)
     jobs = n_jobs or min(4, os.cpu_count() or 1)
-    if mode == "dense" and P.kind == "count" and largest and P.metric != "overlap":
-        # (overlap has no useful count bound: min(|A|, |B|) can be tiny)
-        # blocked count kernel: Mᵀ as cache-sized C-contiguous column blocks
-        dt = _count_dtype(P)
-        grouped = _group_operands(P.X, dt)
-        Xc = P.X.astype(dt) if grouped is None else grouped[0]
-        expand = (lambda B: B) if grouped is None else grouped[1]
-        edges = _block_edges(n)
-        blocks = [(j0, np.ascontiguousarray(expand(P.X[j0:j1].T.toarray().astype(dt))))
-                  for j0, j1 in zip(edges[:-1], edges[1:])]
-    elif mode == "dense" and P.kind != "min":
-        dt = _count_dtype(P) if P.kind == "count" else np.float64
-        dense_T = np.ascontiguousarray(P.X.T.toarray().astype(dt))
-        Xc = P.X.astype(dt)
-    if chunk_rows is None and blocks is not None:
-        # ~16 MB count buffer per chunk; a multiple of ``jobs`` chunks
-        width = min(n, _JBLOCK)
-        per = max(1, min(n, (16 * 2**20) // width))
-        nchunks = -(-n // per)
-        nchunks = -(-nchunks // jobs) * jobs
-        chunk_rows = max(1, -(-n // nchunks))
-    if chunk_rows is None:
-        chunk_rows = max(1, min(n, _DENSE_BYTES // (4 * max(n, 1))))
-        if mode == "sparse" or P.kind == "min":
-            # bound the number of generated events / product entries per chunk
-            deg = np.diff(sp.csc_matrix(P.X).indptr)
-            per_row = np.asarray(sp.csr_matrix((np.ones(P.X.nnz), P.X.indices, P.X.indptr),
-                                               shape=P.X.shape) @ deg).ravel()
-            avg = max(1.0, float(per_row.mean()))
-            chunk_rows = int(max(1, min(n, 4_000_000 // avg)))
-    floor = float(min_score)
-    stat = P.stat
-    stat32 = stat.astype(np.float32)
-
-    def run(start: int):
-        stop = min(n, start + chunk_rows)
-        rows_loc = np.arange(stop - start)
-        if blocks is not None:
-            return _blocked_count_topk(P, Xc, blocks, start, stop, k, floor)
-        if mode == "dense":
-            if P.kind == "min":
-                V = _min_events(P, start, stop).toarray()
-            else:
-                V = Xc[start:stop] @ dense_T
-            if P.kind == "count":
-                S = _score(P.metric, P.kind, V.astype(np.float32), stat32[start:stop, None], stat32[None, :])
-            else:
-                S = _score(P.metric, P.kind, V.astype(np.float64), stat[start:stop, None], stat[None, :])
-            S[rows_loc, rows_loc + start] = -np.inf
-            if largest:
-                key, fl = S, floor
-            else:
-                key = np.where(S >= floor, -S, -np.inf)
-                fl = -np.inf
-            r, c = _select_dense(key, k, fl)
-            v = V[r, c].astype(np.float64)
-        else:
-            V = _chunk_stat_sparse(P, start, stop)
-            r = np.repeat(rows_loc, np.diff(V.indptr))
-            c = V.indices.astype(np.int64)
-            v = V.data.astype(np.float64)
-            s = _score(P.metric, P.kind, v, stat[r + start], stat[c])
-            ok = (c != r + start) & (s >= floor)
-            r, c, v, s = r[ok], c[ok], v[ok], s[ok]
-            key = s if largest else -s
-            idx = np.lexsort((c, -key, r))
-            rs = r[idx]
-            keep = (np.arange(idx.size) - np.searchsorted(rs, rs, side="left")) < k
-            idx = idx[keep]
-            r, c, v = r[idx], c[idx], v[idx]
-        return r + start, c, v
-
-    starts = range(0, n, chunk_rows)
-    heavy = mode == "dense" and float(n) * n >= _PROCESS_PAIRS
-    if jobs > 1 and len(starts) > 1 and heavy and "fork" in mp.get_all_start_methods():
-        # SciPy's sparse x dense product holds the GIL: use forked workers that
-        # inherit the operands copy-on-write and return only the kept pairs.
-        global _FORK_RUN
-        _FORK_RUN = run
-        try:
-            with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as ex:
-                parts = list(ex.map(_fork_run, starts, chunksize=4))
-        finally:
-            _FORK_RUN = None
-    elif jobs > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(jobs) as ex:
-            parts = list(ex.map(run, starts))
-    else:
-        parts = [run(s0) for s0 in starts]
+    chunk_rows = chunk_rows or _default_chunk_rows(P, ops, jobs)
+    run = partial(_run_chunk, P, ops, chunk_rows, k, float(min_score), largest)
+    parts = _map_chunks(run, range(0, P.n, chunk_rows), jobs)
     r = np.concatenate([p[0] for p in parts]).astype(np.int64)
     c = np.concatenate([p[1] for p in parts]).astype(np.int64)
     v = np.concatenate([p[2] for p in parts])
-    s = _score(P.metric, P.kind, v, stat[r], stat[c])  # float64 rescoring
+    s = _score(P.metric, P.kind, v, P.stat[r], P.stat[c])  # float64 rescoring
     keyed = s if largest else -s
     order = np.lexsort((c, -keyed, r))
     return r[order], c[order], s[order]
+
+
+def _map_chunks(run: Callable[[int], tuple], starts: range, jobs: int) -> list[tuple]:
+    """``[run(s) for s in starts]``, on ``jobs`` threads of a pool owned by this call.
+
+    The pool lives and dies inside the call and ``run`` carries its own data, so
+    concurrent calls (several app sessions in one process) share nothing.
+
+    >>> _map_chunks(lambda s: (s * s,), range(0, 4), 2)
+    [(0,), (1,), (4,), (9,)]
+    """
+    if jobs <= 1 or len(starts) <= 1:
+        return [run(s0) for s0 in starts]
+    with ThreadPoolExecutor(min(jobs, len(starts))) as ex:
+        return list(ex.map(run, starts))
 
 
 def row_scores(M: sp.spmatrix, i: int, *, metric: str = "jaccard", weighted: bool = False,
@@ -594,8 +633,6 @@ def row_scores(M: sp.spmatrix, i: int, *, metric: str = "jaccard", weighted: boo
     """Dense float64 vector of the scores of row ``i`` against every row (self included)."""
     P = _prepared or _prepare(M, metric, weighted)
     if P.kind == "min":
-        if P.XC is None:
-            P.XC = sp.csc_matrix(P.X)
         v = _min_events(P, i, i + 1).toarray().ravel()
     else:
         x = P.X[i].toarray().ravel().astype(np.float64)
@@ -635,7 +672,6 @@ def pairwise_scores(M: sp.spmatrix, *, metric: str = "jaccard", weighted: bool =
     """Dense n x n score matrix (diagonal = self-similarity). For small n."""
     P = _prepare(M, metric, weighted)
     if P.kind == "min":
-        P.XC = sp.csc_matrix(P.X)
         V = _min_events(P, 0, P.n).toarray()
     else:
         V = (P.X.astype(np.float64) @ P.X.T.astype(np.float64)).toarray()
@@ -646,6 +682,30 @@ def pairwise_scores(M: sp.spmatrix, *, metric: str = "jaccard", weighted: bool =
 # --------------------------------------------------------------------------- #
 # GDS node similarity
 # --------------------------------------------------------------------------- #
+def _edge_matrix(edges: Iterable[Sequence]) -> tuple[list[Hashable], sp.csr_matrix]:
+    """Nodes in order of first appearance and the node x node CSR of summed weights
+    (a missing or null weight is 1.0).
+
+    >>> nodes, A = _edge_matrix([("a", "x", 2.0), ("a", "x"), ("b", "x", None)])
+    >>> nodes, A.toarray().tolist()
+    (['a', 'x', 'b'], [[0.0, 3.0, 0.0], [0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    """
+    first: dict[Hashable, int] = {}
+    src_i, tgt_i, w = [], [], []
+    for e in edges:
+        s, t = e[0], e[1]
+        first.setdefault(s, len(first))
+        first.setdefault(t, len(first))
+        src_i.append(first[s])
+        tgt_i.append(first[t])
+        w.append(float(e[2]) if len(e) > 2 and e[2] is not None else 1.0)
+    n = len(first)
+    ij = (np.asarray(src_i, dtype=np.int64), np.asarray(tgt_i, dtype=np.int64))
+    A = sp.csr_matrix((np.asarray(w, dtype=float), ij), shape=(n, n))
+    A.sum_duplicates()
+    return list(first), A
+
+
 def node_similarity(
     edges: Iterable[Sequence],
     *,
@@ -679,23 +739,9 @@ def node_similarity(
     metric = _check_metric(metric)
     if metric == "proximity":
         raise ValueError("proximity is not a GDS node similarity metric")
-    first: dict[Hashable, int] = {}
-    src_i, tgt_i, w = [], [], []
-    for e in edges:
-        s, t = e[0], e[1]
-        wt = e[2] if len(e) > 2 and e[2] is not None else 1.0
-        first.setdefault(s, len(first))
-        first.setdefault(t, len(first))
-        src_i.append(first[s])
-        tgt_i.append(first[t])
-        w.append(float(wt))
-    if not src_i:
+    nodes, A = _edge_matrix(edges)
+    if not nodes:
         return []
-    nodes = list(first)
-    src_i = np.asarray(src_i)
-    tgt_i = np.asarray(tgt_i)
-    A = sp.csr_matrix((np.asarray(w), (src_i, tgt_i)), shape=(len(nodes), len(nodes)))
-    A.sum_duplicates()
     deg = np.diff(A.indptr)
     ok = (deg >= max(degree_cutoff, 1)) & (deg > 0)
     if upper_degree_cutoff is not None:
@@ -705,7 +751,7 @@ def node_similarity(
         return []
     M = A[keep]
     largest = bottom_k is None
-    k = top_k if largest else bottom_k
+    k = top_k if bottom_k is None else bottom_k
     r, c, s = topk_pairs(M, metric=metric, k=k, weighted=weighted,
                          min_score=similarity_cutoff, largest=largest)
     if top_n > 0:
@@ -715,7 +761,7 @@ def node_similarity(
         o = np.lexsort((c, r, s))[:bottom_n]
         r, c, s = r[o], c[o], s[o]
     o = np.lexsort((c, r, -s))
-    return [(nodes[keep[a]], nodes[keep[b]], float(x)) for a, b, x in zip(r[o], c[o], s[o])]
+    return [(nodes[keep[a]], nodes[keep[b]], float(x)) for a, b, x in zip(r[o], c[o], s[o], strict=True)]
 
 
 # --------------------------------------------------------------------------- #

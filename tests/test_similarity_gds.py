@@ -51,7 +51,7 @@ def _assert_rows(got, expected_rows, *, ordered: bool):
         got = sorted(got, key=lambda t: (t[0], t[1]))
         exp = sorted(exp, key=lambda t: (t[0], t[1]))
     assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, _ in exp]
-    for (_, _, x), (_, _, y) in zip(got, exp):
+    for (_, _, x), (_, _, y) in zip(got, exp, strict=True):
         assert abs(x - y) <= TOL
 
 
@@ -126,7 +126,8 @@ def test_similarity_functions(n):
     md = (_oracle_dir() / f"similarity_functions_0{n}_examples.md").read_text()
     m = re.search(r"RETURN gds\.similarity\.(\w+)\(\s*(\[[^\]]*\]),\s*(\[[^\]]*\])\s*\)", md)
     fn, a, b = m.group(1), m.group(2), m.group(3)
-    parse = lambda s: [None if x.strip() == "null" else float(x) for x in s.strip("[]").split(",")]
+    def parse(s):
+        return [None if x.strip() == "null" else float(x) for x in s.strip("[]").split(",")]
     funcs = {"jaccard": sim.jaccard_similarity, "overlap": sim.overlap_similarity,
              "cosine": sim.cosine_similarity, "pearson": sim.pearson_similarity,
              "euclidean": sim.euclidean_similarity, "euclideanDistance": sim.euclidean_distance}
@@ -158,7 +159,7 @@ def test_topk_pairs_matches_brute_force(metric, weighted, mode):
         r, c, v = sim.topk_pairs(M, metric=metric, weighted=weighted, k=4, mode=mode,
                                  chunk_rows=7, largest=largest, n_jobs=2)
         exp = _brute(M, metric, weighted, 4, 1e-42, largest)
-        got = sorted(zip(r.tolist(), c.tolist(), v.tolist()), key=lambda t: t[0])
+        got = sorted(zip(r.tolist(), c.tolist(), v.tolist(), strict=True), key=lambda t: t[0])
         exp = sorted(exp, key=lambda t: t[0])
         # same scores per row (tie order among equal scores can differ only by index rule)
         assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, _ in exp]
@@ -204,7 +205,7 @@ def test_blocked_count_kernel_matches_brute_force(monkeypatch, metric, cutoff, n
         r, c, v = sim.topk_pairs(M, metric=metric, k=5, mode="dense", min_score=cutoff,
                                  chunk_rows=chunk_rows, n_jobs=n_jobs)
         pairs, scores = _exact_rows(M, metric, 5, cutoff)
-        assert list(zip(r.tolist(), c.tolist())) == pairs
+        assert list(zip(r.tolist(), c.tolist(), strict=True)) == pairs
         assert np.allclose(v, scores, atol=TOL, rtol=0)
 
 
@@ -218,7 +219,7 @@ def test_blocked_count_kernel_is_used_and_exact(monkeypatch):
     r, c, v = sim.topk_pairs(M, k=7, mode="dense", n_jobs=1)
     assert calls
     pairs, scores = _exact_rows(M, "jaccard", 7, 1e-42)
-    assert list(zip(r.tolist(), c.tolist())) == pairs
+    assert list(zip(r.tolist(), c.tolist(), strict=True)) == pairs
     assert np.allclose(v, scores, atol=TOL, rtol=0)
 
 
@@ -232,7 +233,7 @@ def test_blocked_count_kernel_uint16_counts(monkeypatch):
     for metric in ("jaccard", "cosine"):
         r, c, v = sim.topk_pairs(M, metric=metric, k=4, mode="dense", n_jobs=1)
         pairs, scores = _exact_rows(M, metric, 4, 1e-42)
-        assert list(zip(r.tolist(), c.tolist())) == pairs
+        assert list(zip(r.tolist(), c.tolist(), strict=True)) == pairs
         assert np.allclose(v, scores, atol=TOL, rtol=0)
 
 
@@ -244,7 +245,7 @@ def test_blocked_count_kernel_public_product_fallback(monkeypatch):
     fast = sim.topk_pairs(M, k=5, mode="dense", n_jobs=1)
     monkeypatch.setattr(sim, "_csr_matvecs", None)
     slow = sim.topk_pairs(M, k=5, mode="dense", n_jobs=1)
-    for x, y in zip(fast, slow):
+    for x, y in zip(fast, slow, strict=True):
         assert np.array_equal(x, y)
 
 
@@ -274,5 +275,24 @@ def test_blocked_kernel_with_and_without_grouping(bits, monkeypatch):
     for metric in ("jaccard", "cosine", "proximity"):
         r, c, v = sim.topk_pairs(M, metric=metric, k=6, mode="dense", n_jobs=2)
         pairs, scores = _exact_rows(M, metric, 6, 1e-42)
-        assert list(zip(r.tolist(), c.tolist())) == pairs
+        assert list(zip(r.tolist(), c.tolist(), strict=True)) == pairs
         assert np.allclose(v, scores, atol=TOL, rtol=0)
+
+
+def test_concurrent_calls_share_nothing():
+    """Several sessions in one process: simultaneous multi-threaded calls on different
+    matrices (every kernel mode) each get exactly their own serial answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = []
+    for seed in range(8):
+        M = _tie_heavy_matrix(100 + seed, n=240 + 10 * seed, s=30)
+        metric = ("jaccard", "cosine", "overlap", "proximity")[seed % 4]
+        jobs.append((M, dict(metric=metric, k=5, mode=("dense", "sparse")[seed % 2], weighted=seed >= 6,
+                             chunk_rows=17)))
+    serial = [sim.topk_pairs(M, n_jobs=1, **kw) for M, kw in jobs]
+    with ThreadPoolExecutor(len(jobs)) as ex:
+        together = list(ex.map(lambda job: sim.topk_pairs(job[0], n_jobs=3, **job[1]), jobs * 3))
+    for i, got in enumerate(together):
+        for x, y in zip(got, serial[i % len(jobs)], strict=True):
+            assert np.array_equal(x, y)
