@@ -278,34 +278,31 @@ def _block_edges(n: int) -> list[int]:
     return edges
 
 
-def _group_operands(X: sp.csr_matrix, dt):
-    """"Four Russians" rewrite of the binary count product ``X @ Xᵀ``.
+def _popular_groups(X: sp.csr_matrix, h: int) -> list[np.ndarray]:
+    """The sector groups worth folding: the most popular sectors, ``h`` at a time, sorted.
 
-    The most popular sectors are cut into groups of ``_GROUP_BITS``; a row's
-    sectors inside one group become a single entry (its subset code), and the
-    Mᵀ side gets, per group, one precomputed row per subset (the sum of that
-    subset's Mᵀ rows).  Then ``X' @ B'`` equals ``X @ Mᵀ`` exactly, with fewer
-    row additions per pair (~50 -> ~38 on the Zipf benchmark).  Returns
-    ``(X', expand)`` where ``expand(B)`` maps a dense S x w block of Mᵀ to the
-    matching block of B', or ``None`` when no group is worth it.
+    A group is kept while it saves about one row addition per row on average;
+    each group adds ``2^h - h`` rows to the Mᵀ operand, so at most +50% memory.
     """
-    h = _GROUP_BITS
     n, S = X.shape
-    if h <= 0 or n == 0:
-        return None
     deg = np.bincount(X.indices, minlength=S)
     order = np.argsort(-deg, kind="stable")
     groups = []
-    # each group adds 2^h - h rows to the Mᵀ operand: at most +50% memory
     max_groups = min(_MAX_GROUPS, (S // 2) // max(1, (1 << h) - h))
     for g in range(max_groups):
-        sec = order[g * h:(g + 1) * h]
-        # worth a group if it saves >= ~1 addition per row on average
+        sec = order[g * h : (g + 1) * h]
         if sec.size < h or deg[sec].sum() < 2 * n:
             break
         groups.append(np.sort(sec))
-    if not groups:
-        return None
+    return groups
+
+
+def _grouped_rows(X: sp.csr_matrix, groups: list[np.ndarray], h: int, dt) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``X'``: the ungrouped sectors renumbered first, then one subset-code entry per (row, group).
+
+    Returns ``(X', rest)`` with ``rest`` the ungrouped sector ids in their new column order.
+    """
+    n, S = X.shape
     G, W = len(groups), 1 << h
     grp = np.full(S, -1, dtype=np.int64)
     bit = np.zeros(S, dtype=np.int64)
@@ -319,26 +316,57 @@ def _group_operands(X: sp.csr_matrix, dt):
     rows = np.repeat(np.arange(n), np.diff(X.indptr))
     ind = X.indices
     ing = grp[ind] >= 0
-    codes = np.bincount(rows[ing] * G + grp[ind[ing]], weights=bit[ind[ing]],
-                        minlength=n * G).astype(np.int64).reshape(n, G)
+    codes = (
+        np.bincount(rows[ing] * G + grp[ind[ing]], weights=bit[ind[ing]], minlength=n * G)
+        .astype(np.int64)
+        .reshape(n, G)
+    )
     gr, gg = np.nonzero(codes)
     r = np.concatenate([rows[~ing], gr])
     c = np.concatenate([newcol[ind[~ing]], U + gg * W + codes[gr, gg]])
     Xg = sp.csr_matrix((np.ones(r.size, dtype=dt), (r, c)), shape=(n, U + G * W))
     Xg.sort_indices()
+    return Xg, rest
+
+
+def _subset_expander(groups: list[np.ndarray], rest: np.ndarray, h: int) -> Callable[[np.ndarray], np.ndarray]:
+    """``expand(B)``: a dense S x w block of Mᵀ to the matching block of ``B'``
+    (the ungrouped rows, then per group the sums of Mᵀ rows for all ``2^h`` subsets)."""
+    G, W, U = len(groups), 1 << h, rest.size
 
     def expand(B: np.ndarray) -> np.ndarray:
         out = np.empty((U + G * W, B.shape[1]), dtype=B.dtype)
         out[:U] = B[rest]
         for g, sec in enumerate(groups):
-            T = out[U + g * W:U + (g + 1) * W]
+            T = out[U + g * W : U + (g + 1) * W]
             T[0] = 0
             for m in range(1, W):
-                low = m & -m
+                low = m & -m  # sum for subset m = sum without its lowest sector + that sector's Mᵀ row
                 np.add(T[m ^ low], B[sec[low.bit_length() - 1]], out=T[m])
         return out
 
-    return Xg, expand
+    return expand
+
+
+def _group_operands(X: sp.csr_matrix, dt):
+    """The "Four Russians" rewrite of the binary count product ``X @ Xᵀ``.
+
+    The most popular sectors are cut into groups of ``_GROUP_BITS``; a row's
+    sectors inside one group become a single entry (its subset code), and the
+    Mᵀ side gets, per group, one precomputed row per subset (the sum of that
+    subset's Mᵀ rows).  Then ``X' @ B'`` equals ``X @ Mᵀ`` exactly, with fewer
+    row additions per pair (~50 -> ~38 on the Zipf benchmark).  Returns
+    ``(X', expand)`` where ``expand(B)`` maps a dense S x w block of Mᵀ to the
+    matching block of B', or ``None`` when no group is worth it.
+    """
+    h = _GROUP_BITS
+    if h <= 0 or X.shape[0] == 0:
+        return None
+    groups = _popular_groups(X, h)
+    if not groups:
+        return None
+    Xg, rest = _grouped_rows(X, groups, h, dt)
+    return Xg, _subset_expander(groups, rest, h)
 
 
 def _count_bound(metric: str, thr: np.ndarray, si: np.ndarray, sj_min: float) -> np.ndarray:
@@ -408,8 +436,7 @@ def _seed_kth(P: _Prepared, V: np.ndarray, si: np.ndarray, start: int, k: int, f
     return np.partition(Ss, m - k, axis=1)[:, m - k]
 
 
-def _blocked_count_topk(P: _Prepared, Xc: sp.csr_matrix, blocks, start: int, stop: int,
-                        k: int, floor: float):
+def _blocked_count_topk(P: _Prepared, Xc: sp.csr_matrix, blocks, start: int, stop: int, k: int, floor: float):
     """Exact top-k (largest score) of rows [start, stop) against all rows.
 
     Mᵀ is processed in column blocks (``blocks``: list of (j0, C-contiguous
@@ -431,7 +458,7 @@ def _blocked_count_topk(P: _Prepared, Xc: sp.csr_matrix, blocks, start: int, sto
         if bi == 0:  # j0 == 0: seed the bound (a bound, not a candidate)
             seed = _seed_kth(P, V, si, start, k, floor)
             kth = kth if seed is None else seed
-        need = _count_bound(P.metric, np.maximum(kth, floor), si, float(stat[j0:j0 + w].min()))
+        need = _count_bound(P.metric, np.maximum(kth, floor), si, float(stat[j0 : j0 + w].min()))
         if np.issubdtype(V.dtype, np.integer):
             need = np.minimum(need, np.iinfo(V.dtype).max).astype(V.dtype)
         flat = np.flatnonzero(need[:, None] <= V)
@@ -494,8 +521,10 @@ def _operands(P: _Prepared, mode: str, largest: bool) -> _Operands:
         ops.Xc = P.X.astype(dt) if grouped is None else grouped[0]
         expand = (lambda B: B) if grouped is None else grouped[1]
         edges = _block_edges(P.n)
-        ops.blocks = [(j0, np.ascontiguousarray(expand(P.X[j0:j1].T.toarray().astype(dt))))
-                      for j0, j1 in zip(edges[:-1], edges[1:], strict=True)]
+        ops.blocks = [
+            (j0, np.ascontiguousarray(expand(P.X[j0:j1].T.toarray().astype(dt))))
+            for j0, j1 in zip(edges[:-1], edges[1:], strict=True)
+        ]
     elif mode == "dense" and P.kind != "min":
         dt = _count_dtype(P) if P.kind == "count" else np.float64
         ops.dense_T = np.ascontiguousarray(P.X.T.toarray().astype(dt))
@@ -557,8 +586,9 @@ def _sparse_chunk(P: _Prepared, start: int, stop: int, k: int, floor: float, lar
     return r[idx] + start, c[idx], v[idx]
 
 
-def _run_chunk(P: _Prepared, ops: _Operands, chunk_rows: int, k: int, floor: float, largest: bool,
-               start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _run_chunk(
+    P: _Prepared, ops: _Operands, chunk_rows: int, k: int, floor: float, largest: bool, start: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(rows, cols, pair statistic)`` kept for the chunk of rows starting at ``start``."""
     stop = min(P.n, start + chunk_rows)
     if ops.blocks is not None:
@@ -628,8 +658,9 @@ def _map_chunks(run: Callable[[int], tuple], starts: range, jobs: int) -> list[t
         return list(ex.map(run, starts))
 
 
-def row_scores(M: sp.spmatrix, i: int, *, metric: str = "jaccard", weighted: bool = False,
-               _prepared: _Prepared | None = None) -> np.ndarray:
+def row_scores(
+    M: sp.spmatrix, i: int, *, metric: str = "jaccard", weighted: bool = False, _prepared: _Prepared | None = None
+) -> np.ndarray:
     """Dense float64 vector of the scores of row ``i`` against every row (self included)."""
     P = _prepared or _prepare(M, metric, weighted)
     if P.kind == "min":
@@ -752,8 +783,7 @@ def node_similarity(
     M = A[keep]
     largest = bottom_k is None
     k = top_k if bottom_k is None else bottom_k
-    r, c, s = topk_pairs(M, metric=metric, k=k, weighted=weighted,
-                         min_score=similarity_cutoff, largest=largest)
+    r, c, s = topk_pairs(M, metric=metric, k=k, weighted=weighted, min_score=similarity_cutoff, largest=largest)
     if top_n > 0:
         o = np.lexsort((c, r, -s))[:top_n]
         r, c, s = r[o], c[o], s[o]
@@ -771,8 +801,10 @@ def _clean_pair(a: Sequence, b: Sequence) -> tuple[np.ndarray, np.ndarray]:
     """Vectors with null -> 0 (GDS vector functions)."""
     if len(a) != len(b):
         raise ValueError("vectors must have equal length")
-    return (np.array([0.0 if x is None else float(x) for x in a]),
-            np.array([0.0 if x is None else float(x) for x in b]))
+    return (
+        np.array([0.0 if x is None else float(x) for x in a]),
+        np.array([0.0 if x is None else float(x) for x in b]),
+    )
 
 
 def jaccard_similarity(a: Sequence, b: Sequence) -> float:

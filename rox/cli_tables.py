@@ -34,15 +34,8 @@ def _filter(text: str) -> tuple[str, str]:
     return k.strip(), v.strip()
 
 
-@extension
-def add_parser(sub: Any) -> None:
-    s = sub.add_parser(
-        "load-table",
-        help=HELP,
-        description=HELP + ". Detects encoding, delimiter, layout and "
-        "columns where it can and says what it detected; where it cannot, it says which option to give.",
-    )
-    s.add_argument("file", metavar="FILE")
+def _add_layout_options(s: argparse.ArgumentParser) -> None:
+    """Options that say how the table is laid out and which columns hold what."""
     g = s.add_argument_group("layout and columns")
     g.add_argument(
         "--layout",
@@ -73,11 +66,18 @@ def add_parser(sub: Any) -> None:
         metavar="COL=VALUE",
         help="keep only rows where COL (or a Eurostat dimension) equals VALUE; repeatable",
     )
+
+
+def _add_reading_options(s: argparse.ArgumentParser) -> None:
+    """Options that say how to read the file's text."""
     r = s.add_argument_group("reading")
     r.add_argument("--encoding", help="text encoding (default: detect UTF-8, else latin-1)")
     r.add_argument("--delimiter", help="field delimiter, e.g. ',' ';' tab (default: detect)")
     r.add_argument("--skip-rows", type=int, metavar="N", help="rows before the header (default: detect title rows)")
-    c = s.add_argument_group("codes and values")
+
+
+def _add_code_options(c: argparse._ArgumentGroup) -> None:
+    """Options that say how to read the codes and what the values are."""
     c.add_argument(
         "--sector-scheme", choices=api.SECTOR_SCHEMES, help="sector classification (default: from the column name)"
     )
@@ -93,6 +93,10 @@ def add_parser(sub: Any) -> None:
         "--kind", help="what the values are: employment, establishments, gva, exports, imports, turnover, value"
     )
     c.add_argument("--unit", help="unit of the values (e.g. persons, 'GBP million', USD)")
+
+
+def _add_level_and_write_options(c: argparse._ArgumentGroup) -> None:
+    """Options for hierarchical tables (which level to keep) and for the write itself."""
     c.add_argument(
         "--level",
         default="finest",
@@ -108,6 +112,23 @@ def add_parser(sub: Any) -> None:
     c.add_argument("--title", help="title of the Source node (default: the file name)")
     c.add_argument("--batch-size", type=int, default=10_000, help="rows per write (default 10000)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+@extension
+def add_parser(sub: Any) -> None:
+    """Register ``rox load-table`` and its option groups on the CLI's sub-parsers."""
+    s = sub.add_parser(
+        "load-table",
+        help=HELP,
+        description=HELP + ". Detects encoding, delimiter, layout and "
+        "columns where it can and says what it detected; where it cannot, it says which option to give.",
+    )
+    s.add_argument("file", metavar="FILE")
+    _add_layout_options(s)
+    _add_reading_options(s)
+    c = s.add_argument_group("codes and values")
+    _add_code_options(c)
+    _add_level_and_write_options(c)
 
 
 def table_spec(args: argparse.Namespace) -> api.TableSpec:

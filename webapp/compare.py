@@ -20,6 +20,21 @@ def run_compare(key: tuple, a: str, b: str) -> dict[str, Any]:
 
 
 KIND_OF = {"firms": "firm", "universities": "university", "agreements": "agreement", "trade": "trade"}
+# the bridge table's columns, in this order (missing values stay empty)
+BRIDGE_COLUMNS = [
+    "kind",
+    "id",
+    "name",
+    "a_place",
+    "b_place",
+    "sector",
+    "relation",
+    "value",
+    "unit",
+    "year",
+    "source",
+    "evidence",
+]
 
 
 def normalise(data: dict[str, Any]) -> dict[str, Any]:
@@ -114,28 +129,13 @@ def overlap_view(a: str, b: str, data: dict[str, Any], names: dict[str, str]) ->
     return view
 
 
-def render() -> None:
-    st.title("Compare two regions")
-    if common.empty_store_notice():
-        return
-    c1, c2 = st.columns(2)
-    a = common.region_picker("Region A", "a", container=c1)
-    b = common.region_picker("Region B", "b", container=c2, exclude=[a] if a else [])
-    if not a or not b:
-        st.info("Pick two regions to compare.")
-        return
-    names = {r["id"]: r.get("name") or r["id"] for r in common.regions()}
-    data = run_compare(common.settings_key(), a, b)
-    a_name, b_name = names.get(a, a), names.get(b, b)
-    profiles = data.get("profiles") or []
-    shared = data.get("shared") or []
-    comp = data.get("complementary") or []
-    bridges = data.get("bridges") or []
+def _metrics(data: dict[str, Any]) -> None:
+    """Four counts (sectors, shared, complementary, bridges) and the overlap scores."""
     m = st.columns(4)
-    m[0].metric("Sectors in either", len(profiles))
-    m[1].metric("Shared sectors", len(shared))
-    m[2].metric("Complementary", len(comp))
-    m[3].metric("Bridges", len(bridges))
+    m[0].metric("Sectors in either", len(data.get("profiles") or []))
+    m[1].metric("Shared sectors", len(data.get("shared") or []))
+    m[2].metric("Complementary", len(data.get("complementary") or []))
+    m[3].metric("Bridges", len(data.get("bridges") or []))
     scores = data.get("scores") or {}
     if scores:
         st.caption(
@@ -143,6 +143,9 @@ def render() -> None:
             + " · ".join(f"{k} {v:.3f}" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in scores.items())
         )
 
+
+def _profiles_section(profiles: list[dict[str, Any]], a_name: str, b_name: str) -> None:
+    """The sector profile chart (RCA or values) with its explanation, and the profile table."""
     st.subheader("Sector profiles")
     chart = profile_chart(profiles, a_name, b_name)
     if chart is None:
@@ -155,34 +158,22 @@ def render() -> None:
             st.caption("No sector values to compute RCA from: the bars show presence (1) as recorded.")
     common.table(profiles, key="cmp-profiles")
 
+
+def _sector_and_bridge_tables(data: dict[str, Any]) -> None:
+    """Shared and complementary sectors side by side, then the bridges table."""
     left, right = st.columns(2)
     with left:
         st.subheader("Shared sectors")
-        common.table_or_note(shared, key="cmp-shared")
+        common.table_or_note(data.get("shared") or [], key="cmp-shared")
     with right:
         st.subheader("Complementary sectors")
-        common.table_or_note(comp, key="cmp-comp")
+        common.table_or_note(data.get("complementary") or [], key="cmp-comp")
     st.subheader("Bridges: firms, universities, agreements and trade")
-    common.table_or_note(
-        bridges,
-        key="cmp-bridges",
-        note="none recorded",
-        columns=[
-            "kind",
-            "id",
-            "name",
-            "a_place",
-            "b_place",
-            "sector",
-            "relation",
-            "value",
-            "unit",
-            "year",
-            "source",
-            "evidence",
-        ],
-    )
+    common.table_or_note(data.get("bridges") or [], key="cmp-bridges", note="none recorded", columns=BRIDGE_COLUMNS)
 
+
+def _overlap_graph(a: str, b: str, data: dict[str, Any], names: dict[str, str]) -> None:
+    """The overlap drawn as a graph (positions kept per pair of regions) and its export buttons."""
     st.subheader("The overlap as a graph")
     view = overlap_view(a, b, data, names)
     positions = st.session_state.setdefault("cmp-positions", {})
@@ -193,7 +184,27 @@ def render() -> None:
         view,
         common.file_stem("overlap", a, b),
         key="cmp-graph",
-        title=f"rox: {a_name} and {b_name}",
+        title=f"rox: {names.get(a, a)} and {names.get(b, b)}",
         positions=positions[key],
     )
+
+
+def render() -> None:
+    """The page: pick two regions, then counts, sector profiles, tables, the overlap graph and downloads."""
+    st.title("Compare two regions")
+    if common.empty_store_notice():
+        return
+    c1, c2 = st.columns(2)
+    a = common.region_picker("Region A", "a", container=c1)
+    b = common.region_picker("Region B", "b", container=c2, exclude=[a] if a else [])
+    if not a or not b:
+        st.info("Pick two regions to compare.")
+        return
+    names = {r["id"]: r.get("name") or r["id"] for r in common.regions()}
+    data = run_compare(common.settings_key(), a, b)
+    profiles = data.get("profiles") or []
+    _metrics(data)
+    _profiles_section(profiles, names.get(a, a), names.get(b, b))
+    _sector_and_bridge_tables(data)
+    _overlap_graph(a, b, data, names)
     common.download_buttons(profiles, common.file_stem("profiles", a, b), key="dl-cmp", meta={"a": a, "b": b})
