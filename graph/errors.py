@@ -25,6 +25,25 @@ class StoreUnavailable(RoxError):
     """The database cannot be reached or started; the message says which setting to check."""
 
 
+class NotARoxDatabase(StoreUnavailable):
+    """``--db`` / ``ROX_DB`` names something that is not a rox database (a text file,
+    a folder...); it is refused before anything is written, so the file is untouched."""
+
+
+class DamagedStore(StoreUnavailable):
+    """The embedded database's append-only log is shorter than, or different from,
+    what was last written, or no longer parses; opening it would silently lose data.
+    ``report`` holds the :class:`rox.graph.logcheck.StoreReport` that found it."""
+
+    def __init__(self, message: str, report: object = None):
+        super().__init__(message)
+        self.report = report
+
+
+class ServerBusy(RoxError):
+    """The embedded server is in use by other processes and was not stopped."""
+
+
 class QueryError(RoxError):
     """The database rejected a query (syntax, semantics, runtime)."""
 
@@ -35,6 +54,16 @@ class ReadOnlyViolation(QueryError):
 
 class QueryTimeout(QueryError):
     """A query ran past its time limit."""
+
+
+class ResourceLimit(QueryError):
+    """A query or write was stopped by a memory bound (the per-query memory of
+    ``ROX_QUERY_MEMORY_MB`` or the server's ``ROX_MAXMEMORY_MB``); the server lives on."""
+
+
+class QueryRefused(QueryError):
+    """A console query was refused before it ran: it cannot be given a row cap, or it
+    would build a list larger than the per-query memory bound."""
 
 
 class NotFound(RoxError):

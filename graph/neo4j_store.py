@@ -4,17 +4,19 @@ Works with a single server, a cluster or Aura (``neo4j+s://``): reads are routed
 to readers (``RoutingControl.READ``), writes to the leader. The read-only console
 runs in a READ-mode session, which the server enforces (a write in a READ
 transaction is refused), *and* refuses write clauses before sending, for a clear
-message that names the clause.
+message that names the clause. Its timeout is the driver's transaction timeout
+(the server stops the query), its row cap stops fetching at the cap.
 Driver errors are translated into rox's own at this boundary.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from rox.graph.config import Settings
-from rox.graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from rox.graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, ResourceLimit, StoreUnavailable
 from rox.graph.store import Result, Store
 from rox.graph.values import plain
 
@@ -41,7 +43,7 @@ class Neo4jStore(Store):
         self._neo4j = neo4j
         auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
         try:
-            self._driver = neo4j.GraphDatabase.driver(settings.neo4j_uri, auth=auth)
+            self._driver: Any = neo4j.GraphDatabase.driver(settings.neo4j_uri or "", auth=auth)
             self._driver.verify_connectivity()
         except Exception as exc:
             raise StoreUnavailable(
@@ -79,7 +81,10 @@ class Neo4jStore(Store):
                     rows.append({k: plain(record[k]) for k in keys})
                 result.consume()
         except Exception as exc:
-            raise _translate(exc) from exc
+            err = _translate(exc)
+            if isinstance(err, QueryTimeout):
+                err = QueryTimeout(f"query timed out after {timeout_s:g} s; the server stopped it")
+            raise err from exc
         return Result(keys, rows, truncated, (time.perf_counter() - started) * 1000)
 
     def schema_statements(self) -> list[str]:
@@ -105,6 +110,8 @@ def _translate(exc: Exception) -> Exception:
         return StoreUnavailable(f"Neo4j is unreachable: {exc}")
     if "TransactionTimedOut" in code or "Timeout" in code:
         return QueryTimeout(str(getattr(exc, "message", exc)))
+    if "MemoryPoolOutOfMemory" in code or "OutOfMemory" in code:
+        return ResourceLimit(f"query stopped: it reached the Neo4j server's memory limit ({getattr(exc, 'message', exc)})")
     if "ForbiddenDueToTransactionType" in code or "AccessMode" in code or "WriteOnReadOnlyAccess" in code:
         return ReadOnlyViolation(f"refused: read-only session attempted a write ({getattr(exc, 'message', exc)})")
     if isinstance(exc, ne.Neo4jError):

@@ -15,16 +15,40 @@ Example:
 from __future__ import annotations
 
 import abc
+import math
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from rox.graph.config import Settings
-from rox.graph.errors import ReadOnlyViolation
+from rox.graph.errors import QueryRefused, ReadOnlyViolation, UsageError
+from rox.graph.query_guard import BYTES_PER_ITEM, range_problems
 from rox.graph.readonly import write_clauses
 
 DEFAULT_ROW_CAP = 1000
 DEFAULT_TIMEOUT_S = 10.0
+MAX_TIMEOUT_S = 3600.0
+MAX_RANGE_MB = 256
 DEFAULT_BATCH = 5000
+
+
+def check_console_limits(row_cap: Any, timeout_s: Any) -> None:
+    """Refuse a row cap or timeout out of range, with a usage-style one-liner.
+
+    >>> check_console_limits(10, 1e30)
+    Traceback (most recent call last):
+    ...
+    rox.graph.errors.UsageError: timeout must be more than 0 and at most 3600 seconds, got 1e+30
+    >>> check_console_limits(0, 10)
+    Traceback (most recent call last):
+    ...
+    rox.graph.errors.UsageError: row limit must be a whole number of at least 1, got 0
+    """
+    if not isinstance(row_cap, int) or isinstance(row_cap, bool) or row_cap < 1:
+        raise UsageError(f"row limit must be a whole number of at least 1, got {row_cap!r}")
+    ok = isinstance(timeout_s, (int, float)) and not isinstance(timeout_s, bool) and math.isfinite(timeout_s)
+    if not ok or not 0 < timeout_s <= MAX_TIMEOUT_S:
+        raise UsageError(f"timeout must be more than 0 and at most {MAX_TIMEOUT_S:g} seconds, got {timeout_s!r}")
 
 
 @dataclass
@@ -77,13 +101,29 @@ class Store(abc.ABC):
         timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> Result:
         """Run user-supplied Cypher read-only: write clauses are refused before the
-        database sees them, and the database enforces read-only access as well."""
+        database sees them, and the database enforces read-only access as well.
+
+        ``row_cap`` rows at most come back (the engine stops there); ``timeout_s``
+        (0 < t <= 3600) is the engine's own query timeout. A ``range()`` longer than
+        :meth:`max_list_items` is refused before it runs
+        (:func:`rox.graph.query_guard.range_problems`)."""
         found = write_clauses(cypher)
         if found:
             raise ReadOnlyViolation(
                 f"refused: this console is read-only and the query contains write clause(s) {', '.join(found)}"
             )
-        return self._read_only(cypher, dict(params or {}), row_cap, timeout_s)
+        check_console_limits(row_cap, timeout_s)
+        params = dict(params or {})
+        problems = range_problems(cypher, params, self.max_list_items())
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise QueryRefused(f"refused: {problems[0]}{more}")
+        return self._read_only(cypher, params, row_cap, timeout_s)
+
+    def max_list_items(self) -> int:
+        """The longest ``range()`` one console query may build: 256 MB of server memory
+        (or the per-query bound ``ROX_QUERY_MEMORY_MB`` if smaller) at 16 bytes an item."""
+        return min(self.settings.limits.query_memory_mb, MAX_RANGE_MB) * 1024 * 1024 // BYTES_PER_ITEM
 
     def write_batches(self, cypher: str, rows: Iterable[Mapping[str, Any]], batch_size: int = DEFAULT_BATCH) -> int:
         """Run an ``UNWIND $rows AS row ...`` statement over ``rows`` in batches; returns rows sent."""
@@ -97,7 +137,7 @@ class Store(abc.ABC):
         """Delete every node and relationship (used by tests and ``rox reset``)."""
         self.run("MATCH (n) DETACH DELETE n", write=True)
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -125,8 +125,8 @@ def test_embedded_survives_kill_of_server_and_client(tmp_path):
     db = tmp_path / "rox.db"
     code = (
         "import sys, time\n"
-        "from graph.store import open_store\n"
-        "from loaders import statements\n"
+        "from rox.graph.store import open_store\n"
+        "from rox.loaders import statements\n"
         f"s = open_store(db={str(db)!r})\n"
         "s.write_batches(statements.node_upsert('Region'), [{'id': f'R{i}', 'props': {'name': str(i)}} for i in range(500)])\n"
         "print('written', flush=True)\n"
@@ -154,7 +154,7 @@ def test_two_processes_share_one_embedded_database(tmp_path):
         _add_regions(first, [{"id": "GB-DER", "props": {"name": "Derby"}}])
         out = subprocess.run(
             [sys.executable, "-c",
-             "from graph.store import open_store\n"
+             "from rox.graph.store import open_store\n"
              f"s = open_store(db={db!r})\n"
              "print(s.run('MATCH (r:Region) RETURN r.name AS n')[0]['n'])\n"
              "s.run(\"MERGE (r:Region {id: 'CN-AH'}) SET r.name = 'Anhui'\", write=True)\n"],
