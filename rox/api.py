@@ -29,14 +29,20 @@ from typing import Any
 
 from rox.graph import model
 from rox.graph.config import Settings
+from rox.graph import maintenance, server
 from rox.graph.errors import (
     AmbiguousName,
+    DamagedStore,
+    NotARoxDatabase,
     NotFound,
     Problem,
     QueryError,
+    QueryRefused,
     QueryTimeout,
     ReadOnlyViolation,
+    ResourceLimit,
     RoxError,
+    ServerBusy,
     StoreUnavailable,
     UsageError,
     ValidationFailed,
@@ -79,6 +85,11 @@ __all__ = [
     "AmbiguousName",
     "ValidationFailed",
     "Problem",
+    "NotARoxDatabase",
+    "DamagedStore",
+    "ServerBusy",
+    "ResourceLimit",
+    "QueryRefused",
     # constants
     "DEFAULT_ROW_CAP",
     "DEFAULT_TIMEOUT_S",
@@ -103,6 +114,11 @@ __all__ = [
     "check_param_value",
     "open_table",
     "export",
+    # the embedded database's files and server
+    "check_store",
+    "repair_store",
+    "server_status",
+    "stop_server",
 ]
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -295,6 +311,39 @@ def export(rows: Iterable[Mapping[str, Any]], fmt: str, params: Mapping[str, Any
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (one of: {', '.join(EXPORT_FORMATS)})")
     return render(list(rows), fmt, params)
+
+
+def embedded_path(db: str | Path | None = None) -> Path:
+    """The embedded database file chosen by ``db``, ``ROX_DB`` or the default; a
+    :class:`UsageError` when the environment selects Neo4j (these are embedded-only)."""
+    settings = Settings.resolve(db=db)
+    if settings.engine != "falkordb" or settings.db_path is None:
+        raise UsageError("check, repair and server apply to the embedded database; NEO4J_URI selects Neo4j")
+    return Path(settings.db_path)
+
+
+def check_store(db: str | Path | None = None) -> maintenance.StoreReport:
+    """Check the embedded database's files (snapshot, append-only log, its record) without
+    starting its server or changing anything: what is damaged or cut, and what would be lost."""
+    return maintenance.check_store(embedded_path(db))
+
+
+def repair_store(db: str | Path | None = None) -> maintenance.StoreReport:
+    """Repair a damaged append-only log: keep a copy of the original first
+    (``rox.db.aof.d.damaged-<time>/``), then cut it back to what is whole.
+    Raises :class:`ServerBusy` while a server runs on the database."""
+    return maintenance.repair_store(embedded_path(db))
+
+
+def server_status(db: str | Path | None = None) -> server.ServerStatus:
+    """Whether the embedded server of the database runs: pid, clients, memory, socket."""
+    return server.server_status(embedded_path(db))
+
+
+def stop_server(db: str | Path | None = None, *, force: bool = False) -> server.ServerStatus:
+    """Stop the embedded server (its data is on disk); refuses while clients are
+    connected unless ``force``. Returns the status before stopping."""
+    return server.stop_server(embedded_path(db), force=force)
 
 
 def _as_spec(spec: TableSpec | str | Path) -> TableSpec:

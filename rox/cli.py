@@ -355,4 +355,4 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load_extensions() -> None:
     """Import the modules that add sub-commands (they register themselves)."""
-    from rox import cli_match, cli_tables  # noqa: F401
+    from rox import cli_match, cli_store, cli_tables  # noqa: F401

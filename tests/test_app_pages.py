@@ -155,6 +155,36 @@ def test_unreachable_store_says_so_with_a_hint(monkeypatch, tmp_path):
     assert at.button(key="rox-retry-store")
 
 
+def test_damaged_store_points_to_check_and_repair(monkeypatch, tmp_path):
+    from rox.api import Rox
+
+    db = tmp_path / "rox.db"
+    with Rox.open(db=str(db)) as rx:
+        rx.load([ROOT / "data" / "demo"])
+    (log,) = (tmp_path / "rox.db.aof.d").glob("*.incr.aof")
+    with log.open("r+b") as f:
+        f.truncate(log.stat().st_size - 50)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(db))
+    at = page("overview").run()
+    no_exceptions(at)
+    assert any("is damaged" in e.value for e in at.error)
+    hint = " ".join(i.value for i in at.info)
+    assert "`rox check`" in hint and "`rox repair`" in hint and "writable" not in hint
+
+
+def test_not_a_rox_database_is_said_and_left_untouched(monkeypatch, tmp_path):
+    notes = tmp_path / "notes"
+    notes.write_text("my notes\n")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(notes))
+    at = page("overview").run()
+    no_exceptions(at)
+    assert any("not a rox database" in e.value for e in at.error)
+    assert "rox database or a new file" in " ".join(i.value for i in at.info)
+    assert notes.read_text() == "my notes\n"
+
+
 def test_unreachable_neo4j_hint_names_its_settings(monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
     at = page("console").run()  # the console opens the store only when a query runs

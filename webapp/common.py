@@ -20,6 +20,8 @@ import streamlit as st
 from rox import __version__
 from rox.api import (
     AmbiguousName,
+    DamagedStore,
+    NotARoxDatabase,
     NotFound,
     QueryError,
     ReadOnlyViolation,
@@ -58,9 +60,17 @@ def current_settings() -> Settings | None:
         return None
 
 
-def store_hint(settings: Settings | None = None) -> str:
-    """What to check or run when the store cannot be reached, for the configured engine."""
+def store_hint(settings: Settings | None = None, exc: BaseException | None = None) -> str:
+    """What to check or run when the store cannot be reached, for the configured engine
+    and the reason (a damaged log or a file that is not a rox database need their own)."""
     settings = settings or current_settings()
+    if isinstance(exc, DamagedStore):
+        return (
+            "The database was not opened, so nothing more is lost. On this machine run `rox check` to see "
+            "what is damaged and `rox repair` to keep a copy of the log and open what is left, then press **Retry**."
+        )
+    if isinstance(exc, NotARoxDatabase):
+        return "Point `ROX_DB` (or `rox app --db PATH`) at a rox database or a new file, then press **Retry**."
     if settings is not None and settings.engine == "neo4j":
         return (
             f"rox is set to use **Neo4j** at `{settings.neo4j_uri}` (setting `NEO4J_URI`). "
@@ -79,7 +89,7 @@ def show_store_error(exc: BaseException) -> None:
     """A friendly box for an unreachable store (never a traceback)."""
     _open_rox.clear()
     st.error(f"**The graph store is unreachable.** {exc}", icon=":material/cloud_off:")
-    st.info(store_hint(), icon=":material/lightbulb:")
+    st.info(store_hint(exc=exc), icon=":material/lightbulb:")
     if st.button("Retry", key="rox-retry-store"):
         st.cache_data.clear()
         st.rerun()
