@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rox.graph import model
+from rox.graph import maintenance, model, server
 from rox.graph.config import Settings
-from rox.graph import maintenance, server
 from rox.graph.errors import (
     AmbiguousName,
     DamagedStore,
