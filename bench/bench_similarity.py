@@ -56,8 +56,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
-def scenario(name: str, n: int, s: int, d: int, a: float, k: int, nx_subset: int | None,
-             jobs: int | None = None) -> dict:
+def scenario(
+    name: str, n: int, s: int, d: int, a: float, k: int, nx_subset: int | None, jobs: int | None = None
+) -> dict:
     M = synth(n, s, d, a)
     base_mb = _peak_mb()
     out: dict = {"scenario": name, "n": n, "s": s, "d": d, "zipf_a": a, "k": k, "jobs": jobs}
@@ -130,8 +131,10 @@ def main() -> None:
         a.compare, a.large = "1000,200,20", "10000,300,30"
     n, s, d = (int(x) for x in a.compare.split(","))
     common = [str(n), str(s), str(d), str(a.zipf), str(a.k)]
-    print(f"# similarity engine benchmark  (python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"load average at start {os.getloadavg()[0]:.2f})")
+    print(
+        f"# similarity engine benchmark  (python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average at start {os.getloadavg()[0]:.2f})"
+    )
     print(f"# compare size: {n} regions x {s} sectors x {d} per region, Zipf a={a.zipf}, top-{a.k} Jaccard")
     jobs = str(a.jobs)
     ours = run_sub(["ours", *common, "0", jobs])
@@ -150,17 +153,21 @@ def main() -> None:
             continue
         print(f"{lbl:<75} {r['seconds']:>10.3f} {r['peak_rss_mb']:>12.0f} {r['seconds'] / ours['seconds']:>14.1f}")
     if nxr and nxr["n"] != n:
-        print(f"# NetworkX ran on {nxr['n']} of {n} regions; its work grows ~quadratically "
-              f"-> full-size estimate {nxr['seconds'] * (n / nxr['n']) ** 2:.1f} s")
+        print(
+            f"# NetworkX ran on {nxr['n']} of {n} regions; its work grows ~quadratically "
+            f"-> full-size estimate {nxr['seconds'] * (n / nxr['n']) ** 2:.1f} s"
+        )
     print(f"# ours one-region top-{a.k} (topk_for_row): {ours['one_row_ms']:.2f} ms")
     if a.large:
         n2, s2, d2 = (int(x) for x in a.large.split(","))
         big = run_sub(["ours", str(n2), str(s2), str(d2), str(a.zipf), str(a.k), "0", jobs])
         assert big is not None
         print(f"# large: {n2} regions x {s2} sectors x {d2} per region, Zipf a={a.zipf}")
-        print(f"large all-pairs top-{a.k}: {big['seconds']:.1f} s, peak RSS {big['peak_rss_mb']:.0f} MB "
-              f"(input matrix built: {big['input_rss_mb']:.0f} MB); one region top-{a.k}: "
-              f"{big['one_row_ms']:.1f} ms")
+        print(
+            f"large all-pairs top-{a.k}: {big['seconds']:.1f} s, peak RSS {big['peak_rss_mb']:.0f} MB "
+            f"(input matrix built: {big['input_rss_mb']:.0f} MB); one region top-{a.k}: "
+            f"{big['one_row_ms']:.1f} ms"
+        )
     print(f"# load average at end (1/5/15 min): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -53,8 +53,15 @@ from rox.graph.server import WATCHDOG_NAME, connect, count_clients, ensure_watch
 from rox.graph.store import MAX_TIMEOUT_S, Result, Store
 from rox.graph.values import plain
 
-INDEXED = [("Region", "id"), ("Sector", "id"), ("Firm", "id"), ("University", "id"), ("Agreement", "id"),
-           ("Source", "id"), ("Region", "name")]
+INDEXED = [
+    ("Region", "id"),
+    ("Sector", "id"),
+    ("Firm", "id"),
+    ("University", "id"),
+    ("Agreement", "id"),
+    ("Source", "id"),
+    ("Region", "name"),
+]
 SCHEMA = [f"CREATE INDEX FOR (n:{label}) ON (n.{prop})" for label, prop in INDEXED]
 MB = 1024 * 1024
 SOCKET_TIMEOUT_S = MAX_TIMEOUT_S + 60  # the engine stops a query first; this only guards a hung server
@@ -111,8 +118,10 @@ def configure_engine(client, limits: EmbeddedLimits) -> None:
 def damaged_message(path: Path, problems: list[str]) -> str:
     """The one line that refuses a damaged database."""
     more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
-    return (f"the database at {path} is damaged: {problems[0]}{more}. It was not opened, so nothing more is lost; "
-            "`rox check` says what is damaged, `rox repair` keeps a copy of the log and opens what is left.")
+    return (
+        f"the database at {path} is damaged: {problems[0]}{more}. It was not opened, so nothing more is lost; "
+        "`rox check` says what is damaged, `rox repair` keeps a copy of the log and opens what is left."
+    )
 
 
 def _server_said(log: Path) -> str | None:
@@ -123,7 +132,7 @@ def _server_said(log: Path) -> str | None:
     except OSError:
         return None
     starts = [i for i, ln in enumerate(lines) if "Redis is starting" in ln]
-    lines = lines[starts[-1]:] if starts else lines[-200:]
+    lines = lines[starts[-1] :] if starts else lines[-200:]
     said = [ln.split(" # ", 1)[1].strip() for ln in lines if " # " in ln and "overcommit" not in ln]
     steps = [ln.split(" * ", 1)[1].strip() for ln in lines if " * " in ln]
     crash = next((m for m in said if "crashed by signal" in m), None)
@@ -196,11 +205,18 @@ class FalkorStore(Store):
             if problems:
                 raise DamagedStore(damaged_message(self.db_path, problems))
             self._rotate_server_log()
-        config = {**server_config(self.db_path),
-                  **bounds_config(self.limits, strict_tail=load_state(self.files) is None)}
+        config = {
+            **server_config(self.db_path),
+            **bounds_config(self.limits, strict_tail=load_state(self.files) is None),
+        }
         try:
-            db = FalkorDB(str(self.db_path), serverconfig=config,
-                          client_name=self._name, socket_timeout=SOCKET_TIMEOUT_S, retry=Retry(NoBackoff(), 0))
+            db = FalkorDB(
+                str(self.db_path),
+                serverconfig=config,
+                client_name=self._name,
+                socket_timeout=SOCKET_TIMEOUT_S,
+                retry=Retry(NoBackoff(), 0),
+            )
         except Exception as exc:
             if not joining:
                 self._explain_start_failure(exc)
@@ -328,8 +344,10 @@ class FalkorStore(Store):
         except redis.exceptions.ResponseError as exc:
             raise self._translate(str(exc), write, timeout_ms) from exc
         except redis.exceptions.TimeoutError as exc:
-            raise QueryTimeout(f"no answer from the embedded FalkorDB at {self.db_path} within "
-                               f"{SOCKET_TIMEOUT_S:g} s; it may be stuck: stop it with `rox server stop`") from exc
+            raise QueryTimeout(
+                f"no answer from the embedded FalkorDB at {self.db_path} within "
+                f"{SOCKET_TIMEOUT_S:g} s; it may be stuck: stop it with `rox server stop`"
+            ) from exc
         except redis.exceptions.ConnectionError as exc:
             raise StoreUnavailable(
                 f"lost the embedded FalkorDB at {self.db_path}: {exc}. Run the command again to restart it."

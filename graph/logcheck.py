@@ -192,15 +192,17 @@ def _file_problems(path: Path, rec: dict[str, Any]) -> list[str]:
     problems = []
     if size < was:
         problems.append(
-            f"{name} is empty; it held {was:,} bytes: the writes in them are lost" if size == 0 else
-            f"{name} is {size:,} bytes, {was - size:,} fewer than after the last write ({was:,} bytes): "
+            f"{name} is empty; it held {was:,} bytes: the writes in them are lost"
+            if size == 0
+            else f"{name} is {size:,} bytes, {was - size:,} fewer than after the last write ({was:,} bytes): "
             "the writes in them are lost"
         )
     bad = first_bad_chunk(path, rec["crcs"], min(size, was), was)
     if bad is not None:
         last = min((bad + 1) * CHUNK, was) - 1
-        problems.append(f"{name} differs from what was written, within bytes {bad * CHUNK:,} to {last:,} "
-                        "(damaged or overwritten)")
+        problems.append(
+            f"{name} differs from what was written, within bytes {bad * CHUNK:,} to {last:,} (damaged or overwritten)"
+        )
     return problems
 
 
@@ -239,7 +241,8 @@ class AofCheck:
         """One sentence per file that does not parse to its end, or the tool's last word."""
         out = [
             f"{name} does not parse after byte {ok:,} ({size - ok:,} of its {size:,} bytes cannot be read)"
-            for name, (size, ok) in self.analyzed.items() if ok < size
+            for name, (size, ok) in self.analyzed.items()
+            if ok < size
         ]
         if not out and not self.valid:
             lines = [ln for ln in self.output.splitlines() if ln.strip()]
@@ -256,8 +259,9 @@ def redis_check_aof(files: DbFiles, *, fix: bool = False, timeout_s: float = 900
         tool = Path(tmp) / "redis-check-aof"  # the server binary acts by the name it is called by
         tool.symlink_to(server_binary)
         cmd = [str(tool)] + (["--fix"] if fix else []) + [str(files.manifest)]
-        proc = subprocess.run(cmd, input="y\n" if fix else "", capture_output=True, text=True,
-                              timeout=timeout_s, check=False)
+        proc = subprocess.run(
+            cmd, input="y\n" if fix else "", capture_output=True, text=True, timeout=timeout_s, check=False
+        )
     output = proc.stdout + proc.stderr
     analyzed = {m["name"]: (int(m["size"]), int(m["ok"])) for m in _ANALYZED.finditer(output)}
     return AofCheck(proc.returncode, output, analyzed)

@@ -71,8 +71,11 @@ class StoreReport:
 
     def lines(self) -> list[str]:
         """Every problem, action and note, one a line, for the CLI."""
-        return ([f"problem: {p}" for p in self.problems] + [f"done: {a}" for a in self.actions]
-                + [f"note: {n}" for n in self.notes])
+        return (
+            [f"problem: {p}" for p in self.problems]
+            + [f"done: {a}" for a in self.actions]
+            + [f"note: {n}" for n in self.notes]
+        )
 
 
 def check_store(path: str | os.PathLike) -> StoreReport:
@@ -107,8 +110,10 @@ def repair_store(path: str | os.PathLike, *, now: float | None = None) -> StoreR
     with startup_lock(files):
         found = running_server(files)
         if found:
-            raise ServerBusy(f"the database at {files.path} is in use by its server (pid {found[0]}); "
-                             "stop it first (`rox server stop`), then repair")
+            raise ServerBusy(
+                f"the database at {files.path} is in use by its server (pid {found[0]}); "
+                "stop it first (`rox server stop`), then repair"
+            )
         before = check_store(files.path)
         if before.ok or before.problems[0].startswith("not a rox database"):
             return before
@@ -122,8 +127,10 @@ def repair_store(path: str | os.PathLike, *, now: float | None = None) -> StoreR
             report.problems += after.problems() or ["the log still does not parse"]
             return report
         if not files.manifest.exists() and files.aof_dir.exists():
-            report.problems.append(f"the log's manifest is missing and no log file was found to rebuild it; "
-                                   f"the files are kept in {report.copy}")
+            report.problems.append(
+                f"the log's manifest is missing and no log file was found to rebuild it; "
+                f"the files are kept in {report.copy}"
+            )
             return report
         forget_log_state(files)
         record_log_state(files, fresh=True)
@@ -169,8 +176,9 @@ def _log_from_snapshot(files: DbFiles, report: StoreReport) -> None:
     shutil.copy2(files.path, files.aof_dir / base)
     _write_manifest(files, [(base, 1, "b")])
     taken = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(files.path.stat().st_mtime))
-    report.actions.append(f"rebuilt the log from the snapshot {files.path.name} of {taken}; "
-                          "writes made after it are lost")
+    report.actions.append(
+        f"rebuilt the log from the snapshot {files.path.name} of {taken}; writes made after it are lost"
+    )
 
 
 def _manifest_from_files(files: DbFiles, report: StoreReport) -> None:
@@ -208,8 +216,10 @@ def _cut_damage(files: DbFiles, report: StoreReport) -> None:
         bad = first_bad_chunk(last, rec["crcs"], min(size, rec["size"]), rec["size"])
         if bad is not None:
             os.truncate(last, bad * CHUNK)
-            report.actions.append(f"cut {last.name} at byte {bad * CHUNK:,}, where its damage starts "
-                                  f"({size - bad * CHUNK:,} bytes removed)")
+            report.actions.append(
+                f"cut {last.name} at byte {bad * CHUNK:,}, where its damage starts "
+                f"({size - bad * CHUNK:,} bytes removed)"
+            )
     check = redis_check_aof(files)
     sizes = {name: size for name, (size, ok) in check.analyzed.items() if ok < size}
     if last.name in sizes:

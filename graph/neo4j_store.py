@@ -111,7 +111,9 @@ def _translate(exc: Exception) -> Exception:
     if "TransactionTimedOut" in code or "Timeout" in code:
         return QueryTimeout(str(getattr(exc, "message", exc)))
     if "MemoryPoolOutOfMemory" in code or "OutOfMemory" in code:
-        return ResourceLimit(f"query stopped: it reached the Neo4j server's memory limit ({getattr(exc, 'message', exc)})")
+        return ResourceLimit(
+            f"query stopped: it reached the Neo4j server's memory limit ({getattr(exc, 'message', exc)})"
+        )
     if "ForbiddenDueToTransactionType" in code or "AccessMode" in code or "WriteOnReadOnlyAccess" in code:
         return ReadOnlyViolation(f"refused: read-only session attempted a write ({getattr(exc, 'message', exc)})")
     if isinstance(exc, ne.Neo4jError):

@@ -76,10 +76,15 @@ def range_problems(cypher: str, params: Mapping[str, Any], max_items: int) -> li
     toks = tokens(cypher)
     problems = []
     for i, tok in enumerate(toks):
-        if (tok.kind == "word" and tok.text.lower() == "range" and i + 1 < len(toks) and toks[i + 1].text == "("
-                and not (i and toks[i - 1].text in ".:")):
+        if (
+            tok.kind == "word"
+            and tok.text.lower() == "range"
+            and i + 1 < len(toks)
+            and toks[i + 1].text == "("
+            and not (i and toks[i - 1].text in ".:")
+        ):
             args, end = _call_args(toks, i + 1)
-            text = cypher[tok.start: toks[end].start + 1] if end < len(toks) else cypher[tok.start:]
+            text = cypher[tok.start : toks[end].start + 1] if end < len(toks) else cypher[tok.start :]
             problem = _range_problem(text, [_const_int(a, params) for a in args], max_items)
             if problem:
                 problems.append(problem)
@@ -111,8 +116,10 @@ def _range_problem(text: str, values: list[int | None], max_items: int) -> str |
     if len(values) not in (2, 3):
         return None  # the engine reports the wrong number of arguments itself
     if any(v is None for v in values):
-        return (f"{text}: its bounds are computed, so its length cannot be checked before it runs; "
-                "give them as numbers or $parameters")
+        return (
+            f"{text}: its bounds are computed, so its length cannot be checked before it runs; "
+            "give them as numbers or $parameters"
+        )
     start, end, step = values[0], values[1], values[2] if len(values) == 3 else 1
     assert start is not None and end is not None and step is not None
     if step == 0:
@@ -124,8 +131,14 @@ def _range_problem(text: str, values: list[int | None], max_items: int) -> str |
 
 
 _OPS: dict[type, Callable[..., int]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.floordiv,
-    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.USub: operator.neg, ast.UAdd: operator.pos,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.floordiv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
 }
 
 

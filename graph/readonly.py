@@ -35,28 +35,108 @@ import re
 from typing import NamedTuple
 
 WRITE_KEYWORDS = frozenset(
-    {"CREATE", "MERGE", "DELETE", "DETACH", "NODETACH", "SET", "REMOVE", "DROP", "LOAD", "FOREACH", "ALTER",
-     "GRANT", "REVOKE", "DENY", "RENAME", "START", "STOP"}
+    {
+        "CREATE",
+        "MERGE",
+        "DELETE",
+        "DETACH",
+        "NODETACH",
+        "SET",
+        "REMOVE",
+        "DROP",
+        "LOAD",
+        "FOREACH",
+        "ALTER",
+        "GRANT",
+        "REVOKE",
+        "DENY",
+        "RENAME",
+        "START",
+        "STOP",
+    }
 )
-WRITE_PROCEDURE_PREFIXES = ("apoc.create", "apoc.merge", "apoc.refactor", "apoc.periodic", "apoc.load", "gds.graph.drop",
-                            "db.create", "dbms.", "apoc.cypher.run", "apoc.do", "apoc.schema", "apoc.nodes.delete",
-                            "apoc.trigger", "apoc.export", "apoc.import", "apoc.atomic", "apoc.lock",
-                            "db.idx.fulltext.create", "db.idx.fulltext.drop", "db.idx.vector.create")
+WRITE_PROCEDURE_PREFIXES = (
+    "apoc.create",
+    "apoc.merge",
+    "apoc.refactor",
+    "apoc.periodic",
+    "apoc.load",
+    "gds.graph.drop",
+    "db.create",
+    "dbms.",
+    "apoc.cypher.run",
+    "apoc.do",
+    "apoc.schema",
+    "apoc.nodes.delete",
+    "apoc.trigger",
+    "apoc.export",
+    "apoc.import",
+    "apoc.atomic",
+    "apoc.lock",
+    "db.idx.fulltext.create",
+    "db.idx.fulltext.drop",
+    "db.idx.vector.create",
+)
 
 # Words that continue an expression or clause: a keyword-named variable followed by
 # one of these is a variable (``RETURN remove ORDER BY remove``), never a clause.
 CONTINUATION = frozenset(
-    {"AS", "ORDER", "SKIP", "LIMIT", "AND", "OR", "XOR", "NOT", "IN", "IS", "STARTS", "ENDS", "CONTAINS", "DESC",
-     "ASC", "DESCENDING", "ASCENDING", "UNION", "RETURN", "WITH", "WHERE", "THEN", "ELSE", "END", "WHEN", "YIELD",
-     "BY", "MATCH", "OPTIONAL", "UNWIND", "CALL", "DISTINCT", "OFFSET"}
+    {
+        "AS",
+        "ORDER",
+        "SKIP",
+        "LIMIT",
+        "AND",
+        "OR",
+        "XOR",
+        "NOT",
+        "IN",
+        "IS",
+        "STARTS",
+        "ENDS",
+        "CONTAINS",
+        "DESC",
+        "ASC",
+        "DESCENDING",
+        "ASCENDING",
+        "UNION",
+        "RETURN",
+        "WITH",
+        "WHERE",
+        "THEN",
+        "ELSE",
+        "END",
+        "WHEN",
+        "YIELD",
+        "BY",
+        "MATCH",
+        "OPTIONAL",
+        "UNWIND",
+        "CALL",
+        "DISTINCT",
+        "OFFSET",
+    }
 )
 # What the next token must be for the keyword to start a clause; "item" = "(" or a
 # word that is not a continuation word.
 _NEXT: dict[str, tuple[str, ...]] = {
-    "CREATE": ("item", "OR"), "MERGE": ("item",), "DELETE": ("item", "["), "SET": ("item",), "REMOVE": ("item",),
-    "DROP": ("item",), "ALTER": ("item",), "GRANT": ("item",), "REVOKE": ("item",), "DENY": ("item",),
-    "RENAME": ("item",), "DETACH": ("DELETE",), "NODETACH": ("DELETE",), "LOAD": ("CSV",), "FOREACH": ("(",),
-    "START": ("DATABASE",), "STOP": ("DATABASE",),
+    "CREATE": ("item", "OR"),
+    "MERGE": ("item",),
+    "DELETE": ("item", "["),
+    "SET": ("item",),
+    "REMOVE": ("item",),
+    "DROP": ("item",),
+    "ALTER": ("item",),
+    "GRANT": ("item",),
+    "REVOKE": ("item",),
+    "DENY": ("item",),
+    "RENAME": ("item",),
+    "DETACH": ("DELETE",),
+    "NODETACH": ("DELETE",),
+    "LOAD": ("CSV",),
+    "FOREACH": ("(",),
+    "START": ("DATABASE",),
+    "STOP": ("DATABASE",),
 }
 _NOT_AFTER = frozenset({".", ":", "|", "$", "&", "!", "%"})
 
@@ -88,8 +168,11 @@ def tokens(cypher: str) -> list[Token]:
     >>> [t.text for t in tokens("MATCH (n) // c\\nRETURN n.x, 'a b' AS `s`")]
     ['MATCH', '(', 'n', ')', 'RETURN', 'n.x', ',', "'a b'", 'AS', '`s`']
     """
-    return [Token(m.lastgroup or "other", m.group(), m.start()) for m in _TOKEN.finditer(cypher)
-            if m.lastgroup not in ("comment", "space")]
+    return [
+        Token(m.lastgroup or "other", m.group(), m.start())
+        for m in _TOKEN.finditer(cypher)
+        if m.lastgroup not in ("comment", "space")
+    ]
 
 
 def _upper(tok: Token | None) -> str:
@@ -103,8 +186,9 @@ def _is_clause(keyword: str, prev: Token | None, nxt: Token | None) -> bool:
     if nxt is None or nxt.text == ":":
         return False
     for allowed in _NEXT[keyword]:
-        if allowed == "item" and (nxt.text == "(" or nxt.kind == "quoted"
-                                  or (nxt.kind == "word" and _upper(nxt) not in CONTINUATION)):
+        if allowed == "item" and (
+            nxt.text == "(" or nxt.kind == "quoted" or (nxt.kind == "word" and _upper(nxt) not in CONTINUATION)
+        ):
             return True
         if allowed == _upper(nxt) or (allowed in "([" and nxt.text == allowed):
             return True
@@ -160,7 +244,7 @@ def return_columns(cypher: str) -> list[str] | None:
             last = i
     if last is None:
         return None
-    rest = toks[last + 1:]
+    rest = toks[last + 1 :]
     if rest and rest[0][0] == "space":
         rest = rest[1:]
     if rest and rest[0][0] == "word" and rest[0][1].upper() == "DISTINCT":

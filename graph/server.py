@@ -82,8 +82,13 @@ def connect(socket_path: str, name: str, timeout_s: float = 10.0):
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    return redis.Redis(unix_socket_path=socket_path, client_name=name, socket_timeout=timeout_s,
-                       retry=Retry(NoBackoff(), 0), decode_responses=True)
+    return redis.Redis(
+        unix_socket_path=socket_path,
+        client_name=name,
+        socket_timeout=timeout_s,
+        retry=Retry(NoBackoff(), 0),
+        decode_responses=True,
+    )
 
 
 def count_clients(conn, exclude: set[str]) -> int:
@@ -120,8 +125,11 @@ def spawn_watchdog(files: DbFiles, idle_s: float, pid: int, pidfile: str, socket
     looks); returns the watchdog's pid."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "rox.graph.watchdog", str(files.path), f"{idle_s:g}", str(pid), pidfile, socket_path],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, close_fds=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
     )
     return proc.pid
 
@@ -164,8 +172,10 @@ class ServerStatus:
         if not self.running:
             return f"the embedded server of {self.path} is not running"
         memory = f", {self.used_memory_mb:.1f} MB in use" if self.used_memory_mb is not None else ""
-        return (f"the embedded server of {self.path} is running: pid {self.pid}, {self.clients} "
-                f"client{'s' if self.clients != 1 else ''}{memory}, socket {self.socket}")
+        return (
+            f"the embedded server of {self.path} is running: pid {self.pid}, {self.clients} "
+            f"client{'s' if self.clients != 1 else ''}{memory}, socket {self.socket}"
+        )
 
 
 def server_status(path: str | os.PathLike) -> ServerStatus:

@@ -50,8 +50,17 @@ from rox.queries.fetch import load_matrix
 from rox.queries.rank_input import RankInput
 from rox.queries.similarity import topk_pairs
 
-__all__ = ("MEASURES", "REL_TYPE", "SOURCE_ID", "presence_by_id", "similar_all", "similar_rows", "statements",
-           "topk_rows", "write_similar")
+__all__ = (
+    "MEASURES",
+    "REL_TYPE",
+    "SOURCE_ID",
+    "presence_by_id",
+    "similar_all",
+    "similar_rows",
+    "statements",
+    "topk_rows",
+    "write_similar",
+)
 
 #: rox measure name -> kernel metric (the set measures ``topk_pairs`` computes)
 MEASURES: Mapping[str, str] = MappingProxyType(
@@ -60,12 +69,14 @@ MEASURES: Mapping[str, str] = MappingProxyType(
 REL_TYPE = check_rel_type("SIMILAR_TO")
 REGION = check_label("Region")
 SOURCE_ID = "src-rox-similar"
-SOURCE_PROPS: Mapping[str, str] = MappingProxyType({
-    "title": "rox similar: each region's top-k partners by sector overlap (computed by rox from the "
-             "region-sector facts; see each relationship's params)",
-    "kind": "dataset",
-    "publisher": "rox",
-})
+SOURCE_PROPS: Mapping[str, str] = MappingProxyType(
+    {
+        "title": "rox similar: each region's top-k partners by sector overlap (computed by rox from the "
+        "region-sector facts; see each relationship's params)",
+        "kind": "dataset",
+        "publisher": "rox",
+    }
+)
 _CUTOFF = 1e-42  # GDS similarityCutoff default: a score of 0 is no similarity
 
 _DELETE = (
@@ -90,16 +101,22 @@ _READ = (
 
 def statements() -> dict[str, str]:
     """Every Cypher text this module sends, by name (collected for the Neo4j linter)."""
-    return {"similar:delete": _DELETE, "similar:write": _WRITE, "similar:read": _READ,
-            "similar:source": node_upsert("Source")}
+    return {
+        "similar:delete": _DELETE,
+        "similar:write": _WRITE,
+        "similar:read": _READ,
+        "similar:source": node_upsert("Source"),
+    }
 
 
 def _check_options(measure: str, top: int, min_score: float) -> None:
     """:class:`UsageError` for a measure the kernel does not compute, ``top < 1`` or a
     ``min_score`` outside [0, 1] (every set measure lies in [0, 1])."""
     if measure not in MEASURES:
-        raise UsageError(f"measure {measure!r} is not an all-pairs measure; similar supports "
-                         f"{', '.join(MEASURES)} (the set measures; `rox match` ranks by the others)")
+        raise UsageError(
+            f"measure {measure!r} is not an all-pairs measure; similar supports "
+            f"{', '.join(MEASURES)} (the set measures; `rox match` ranks by the others)"
+        )
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise UsageError(f"top must be a whole number of at least 1, got {top!r}")
     try:
@@ -110,8 +127,15 @@ def _check_options(measure: str, top: int, min_score: float) -> None:
         raise UsageError(f"min_score must be a number between 0 and 1, got {min_score!r}")
 
 
-def presence_by_id(store: Store, *, year: int | None = None, source: str | None = None, level: str = "fine",
-                   threshold: float = 1.0, strict: bool = False) -> tuple[list[str], sp.csr_matrix, dict[str, str]]:
+def presence_by_id(
+    store: Store,
+    *,
+    year: int | None = None,
+    source: str | None = None,
+    level: str = "fine",
+    threshold: float = 1.0,
+    strict: bool = False,
+) -> tuple[list[str], sp.csr_matrix, dict[str, str]]:
     """``(region ids sorted, presence rows in that order, {value_mode, data_source})``.
 
     The matrix is built as matching builds it (:func:`~rox.queries.fetch.load_matrix`
@@ -127,8 +151,9 @@ def presence_by_id(store: Store, *, year: int | None = None, source: str | None 
     return ids, sp.csr_matrix(M)[order], {"value_mode": mode, "data_source": data_source}
 
 
-def topk_rows(ids: Sequence[str], M: sp.spmatrix, measure: str, top: int,
-              min_score: float = 0.0) -> list[dict[str, Any]]:
+def topk_rows(
+    ids: Sequence[str], M: sp.spmatrix, measure: str, top: int, min_score: float = 0.0
+) -> list[dict[str, Any]]:
     """Rows ``{region, partner, measure, score, rank}`` of every region's ``top`` best
     partners (score > 0 and >= ``min_score``), by region, then rank.
 
@@ -138,13 +163,25 @@ def topk_rows(ids: Sequence[str], M: sp.spmatrix, measure: str, top: int,
     """
     r, c, s = topk_pairs(M, metric=MEASURES[measure], k=top, min_score=max(float(min_score), _CUTOFF))
     rank = np.arange(r.size) - np.searchsorted(r, r, side="left") + 1
-    return [{"region": ids[i], "partner": ids[j], "measure": measure, "score": float(x), "rank": int(k)}
-            for i, j, x, k in zip(r.tolist(), c.tolist(), s.tolist(), rank.tolist(), strict=True)]
+    return [
+        {"region": ids[i], "partner": ids[j], "measure": measure, "score": float(x), "rank": int(k)}
+        for i, j, x, k in zip(r.tolist(), c.tolist(), s.tolist(), rank.tolist(), strict=True)
+    ]
 
 
-def similar_all(store: Store, *, measure: str = "jaccard", top: int = 10, write: bool = False, threshold: float = 1.0,
-                strict: bool = False, year: int | None = None, source: str | None = None, level: str = "fine",
-                min_score: float = 0.0) -> list[dict[str, Any]]:
+def similar_all(
+    store: Store,
+    *,
+    measure: str = "jaccard",
+    top: int = 10,
+    write: bool = False,
+    threshold: float = 1.0,
+    strict: bool = False,
+    year: int | None = None,
+    source: str | None = None,
+    level: str = "fine",
+    min_score: float = 0.0,
+) -> list[dict[str, Any]]:
     """Every region's ``top`` partners by ``measure`` (see the module doc).
 
     ``write=False``: the rows ``{region, partner, measure, score, rank}``.
@@ -160,8 +197,18 @@ def similar_all(store: Store, *, measure: str = "jaccard", top: int = 10, write:
         return rows
     from rox import __version__
 
-    params = {"measure": measure, "top": top, "threshold": threshold, "strict": strict, "year": year,
-              "source": source, "level": level, "min_score": min_score, **how, "rox_version": __version__}
+    params = {
+        "measure": measure,
+        "top": top,
+        "threshold": threshold,
+        "strict": strict,
+        "year": year,
+        "source": source,
+        "level": level,
+        "min_score": min_score,
+        **how,
+        "rox_version": __version__,
+    }
     compute_s = time.perf_counter() - started
     summary = write_similar(store, rows, measure=measure, params=json.dumps(params, sort_keys=True))
     return [{"measure": measure, "regions_compared": len(ids), **summary, "compute_seconds": round(compute_s, 3)}]
@@ -177,8 +224,9 @@ def _delete_measure(store: Store, measure: str, batch: int) -> int:
             return total
 
 
-def write_similar(store: Store, rows: Iterable[Mapping[str, Any]], *, measure: str, params: str,
-                  batch: int = DEFAULT_BATCH) -> dict[str, Any]:
+def write_similar(
+    store: Store, rows: Iterable[Mapping[str, Any]], *, measure: str, params: str, batch: int = DEFAULT_BATCH
+) -> dict[str, Any]:
     """Replace ``measure``'s ``SIMILAR_TO`` relationships by ``rows`` (``UNWIND $rows``
     batches of ``MERGE``), after writing the ``Source`` they cite.
 
@@ -196,16 +244,25 @@ def write_similar(store: Store, rows: Iterable[Mapping[str, Any]], *, measure: s
     written = 0
     try:
         for chunk in batched(payload, batch):
-            res = store.run(_WRITE, {"rows": list(chunk), "measure": measure, "params": params, "source": SOURCE_ID},
-                            write=True)
+            res = store.run(
+                _WRITE, {"rows": list(chunk), "measure": measure, "params": params, "source": SOURCE_ID}, write=True
+            )
             written += res[0]["written"] if res else 0
     except RoxError as exc:
         removed = _delete_measure(store, measure, batch)
-        raise RoxError(f"writing {REL_TYPE} relationships for {measure} failed after {written} of {len(payload)} "
-                       f"({exc}); the {removed} written were deleted again, so none of {measure} remain: "
-                       "run it again") from exc
-    return {"relationship_type": REL_TYPE, "relationships_written": written, "relationships_deleted": deleted,
-            "source": SOURCE_ID, "params": params, "write_seconds": round(time.perf_counter() - started, 3)}
+        raise RoxError(
+            f"writing {REL_TYPE} relationships for {measure} failed after {written} of {len(payload)} "
+            f"({exc}); the {removed} written were deleted again, so none of {measure} remain: "
+            "run it again"
+        ) from exc
+    return {
+        "relationship_type": REL_TYPE,
+        "relationships_written": written,
+        "relationships_deleted": deleted,
+        "source": SOURCE_ID,
+        "params": params,
+        "write_seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def similar_rows(store: Store, measure: str | None = None) -> list[dict[str, Any]]:

@@ -109,8 +109,11 @@ def test_the_write_list_is_long():
 @pytest.mark.parametrize("text", WRITES)
 def test_every_write_is_refused_and_nothing_changes(console, text):
     before = _fingerprint(console)
-    with pytest.raises(ReadOnlyViolation, match=r"^refused: this console is read-only and the query contains "
-                                                r"write clause\(s\) "):
+    with pytest.raises(
+        ReadOnlyViolation,
+        match=r"^refused: this console is read-only and the query contains "
+        r"write clause\(s\) ",
+    ):
         console.read_only(text, {"key": "x"})
     assert _fingerprint(console) == before
 
@@ -118,8 +121,9 @@ def test_every_write_is_refused_and_nothing_changes(console, text):
 def test_refusal_names_the_clauses(console):
     with pytest.raises(ReadOnlyViolation) as err:
         console.read_only("MATCH (n {name: 'SET'}) DETACH DELETE n")
-    assert str(err.value) == ("refused: this console is read-only and the query contains write clause(s) "
-                              "DELETE, DETACH")
+    assert str(err.value) == (
+        "refused: this console is read-only and the query contains write clause(s) DELETE, DETACH"
+    )
 
 
 @pytest.mark.parametrize("text", sorted(READS))
@@ -173,8 +177,10 @@ def test_timeout_beyond_the_clients_old_socket_limit_is_the_engines(console):
     assert console.run("MATCH (r:Region {id: 'GB-DER'}) RETURN r.name AS n") == [{"n": "Derby"}]
 
 
-@pytest.mark.parametrize("timeout, shown", [(1e30, "1e+30"), (0, "0"), (-1, "-1"), (float("nan"), "nan"),
-                                            (float("inf"), "inf"), (3601, "3601")])
+@pytest.mark.parametrize(
+    "timeout, shown",
+    [(1e30, "1e+30"), (0, "0"), (-1, "-1"), (float("nan"), "nan"), (float("inf"), "inf"), (3601, "3601")],
+)
 def test_timeout_out_of_bounds_is_a_usage_error(console, timeout, shown):
     with pytest.raises(UsageError) as err:
         console.read_only("RETURN 1 AS one", timeout_s=timeout)
@@ -185,19 +191,24 @@ def test_range_too_long_for_memory_is_refused_and_the_server_lives(console):
     pid = console._db.client.pid
     with pytest.raises(QueryRefused) as err:
         console.read_only("UNWIND range(1,2000000000) AS x RETURN count(x)")
-    assert str(err.value) == ("refused: range(1,2000000000) would build a list of 2,000,000,000 items, more than "
-                              "the 16,777,216 a console query may build")
+    assert str(err.value) == (
+        "refused: range(1,2000000000) would build a list of 2,000,000,000 items, more than "
+        "the 16,777,216 a console query may build"
+    )
     assert console.run("RETURN 1 AS one") == [{"one": 1}]
     assert console._db.client.pid == pid
 
 
-@pytest.mark.parametrize("text", [
-    "UNWIND range(1, 2000000000 + 0) AS x RETURN count(x)",
-    "UNWIND range(1, 2 * 1000000000) AS x RETURN count(x)",
-    "UNWIND range(1, $n) AS x RETURN count(x)",
-    "UNWIND range(1, toInteger('2000000000')) AS x RETURN count(x)",
-    "RETURN size([x IN RANGE(0, 9999999999) WHERE x % 2 = 0]) AS n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UNWIND range(1, 2000000000 + 0) AS x RETURN count(x)",
+        "UNWIND range(1, 2 * 1000000000) AS x RETURN count(x)",
+        "UNWIND range(1, $n) AS x RETURN count(x)",
+        "UNWIND range(1, toInteger('2000000000')) AS x RETURN count(x)",
+        "RETURN size([x IN RANGE(0, 9999999999) WHERE x % 2 = 0]) AS n",
+    ],
+)
 def test_range_variants_are_refused_too(console, text):
     with pytest.raises(QueryRefused, match=r"^refused: (?i:range)\("):
         console.read_only(text, {"n": 2000000000})
@@ -217,17 +228,22 @@ def test_cli_timeout_is_one_line_and_bounded(demo_db):
     assert (out.returncode, out.stderr) == (1, "rox: error: query timed out after 6 s; the server stopped it\n")
     assert time.monotonic() - started < 40
     out = rox("cypher", "RETURN 1", "--timeout", "1e30", db=demo_db, check=False)
-    assert (out.returncode, out.stderr) == (2, "rox: error: timeout must be more than 0 and at most 3600 seconds, "
-                                               "got 1e+30\n")
+    assert (out.returncode, out.stderr) == (
+        2,
+        "rox: error: timeout must be more than 0 and at most 3600 seconds, got 1e+30\n",
+    )
 
 
 def test_cli_range_bomb_is_refused_and_the_server_lives(demo_db):
     from support import rox
 
     out = rox("cypher", "UNWIND range(1,2000000000) AS x RETURN count(x)", db=demo_db, check=False)
-    assert (out.returncode, out.stderr) == (1, "rox: error: refused: range(1,2000000000) would build a list of "
-                                               "2,000,000,000 items, more than the 16,777,216 a console query may "
-                                               "build\n")
+    assert (out.returncode, out.stderr) == (
+        1,
+        "rox: error: refused: range(1,2000000000) would build a list of "
+        "2,000,000,000 items, more than the 16,777,216 a console query may "
+        "build\n",
+    )
     import json
 
     out = rox("cypher", "MATCH (r:Region {id: 'GB-DER'}) RETURN r.name AS n", "--format", "json", db=demo_db)

@@ -41,14 +41,21 @@ def _bounded(tmp_path: Path, **env: str):
 
 def test_a_killed_client_does_not_leave_its_server_running(tmp_path):
     db = tmp_path / "rox.db"
-    code = ("import sys, time\n"
-            "from rox.graph.store import open_store\n"
-            f"s = open_store(db={str(db)!r})\n"
-            "s.run(\"CREATE (:Region {id: 'GB-DER'})\", write=True)\n"
-            "print('open', flush=True)\n"
-            "time.sleep(120)\n")
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                             env={**os.environ, "ROX_SERVER_IDLE_S": "1"})
+    code = (
+        "import sys, time\n"
+        "from rox.graph.store import open_store\n"
+        f"s = open_store(db={str(db)!r})\n"
+        "s.run(\"CREATE (:Region {id: 'GB-DER'})\", write=True)\n"
+        "print('open', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "ROX_SERVER_IDLE_S": "1"},
+    )
     try:
         assert child.stdout.readline().strip() == "open"
         server = _server_pid(db)
@@ -81,8 +88,10 @@ def test_status_and_stop(tmp_path):
         assert status.describe().startswith(f"the embedded server of {db} is running: pid {status.pid}, 1 client, ")
         with pytest.raises(ServerBusy) as err:
             stop_server(db)
-        assert str(err.value) == (f"the embedded server of {db} (pid {status.pid}) has 1 client connected; "
-                                  "close them first, or stop it anyway with force")
+        assert str(err.value) == (
+            f"the embedded server of {db} (pid {status.pid}) has 1 client connected; "
+            "close them first, or stop it anyway with force"
+        )
         store.run("CREATE (:Region {id: 'GB-DER'})", write=True)
         assert stop_server(db, force=True).running
         assert _wait_until(lambda: not pid_alive(status.pid), 30)
@@ -96,8 +105,10 @@ def test_a_query_past_its_memory_bound_fails_and_the_server_lives(tmp_path):
         pid = _server_pid(tmp_path / "rox.db")
         with pytest.raises(ResourceLimit) as err:
             store.read_only("UNWIND range(1, 4000000) AS x RETURN size(collect(x)) AS n")
-        assert str(err.value) == ("query stopped: it needed more than 64 MB of server memory, the per-query bound "
-                                  "(ROX_QUERY_MEMORY_MB); narrow it with WHERE or LIMIT. The server is still running.")
+        assert str(err.value) == (
+            "query stopped: it needed more than 64 MB of server memory, the per-query bound "
+            "(ROX_QUERY_MEMORY_MB); narrow it with WHERE or LIMIT. The server is still running."
+        )
         assert store.run("RETURN 1 AS one") == [{"one": 1}]
         assert _server_pid(tmp_path / "rox.db") == pid and pid_alive(pid)
 
@@ -108,10 +119,15 @@ def test_writes_past_the_servers_memory_are_refused_not_aborted(tmp_path):
         blob = "x" * 4096
         with pytest.raises(ResourceLimit) as err:
             for batch in range(40):  # 40 x 2,000 x 4 KB = 320 MB, far past 48 MB
-                store.run("UNWIND range(1, 2000) AS i CREATE (:Blob {b: $batch, i: i, text: $blob})",
-                          {"batch": batch, "blob": blob}, write=True)
-        assert str(err.value) == ("refused: the embedded server is at its memory limit of 48 MB (ROX_MAXMEMORY_MB); "
-                                  "nothing was written. Raise the limit, or remove data.")
+                store.run(
+                    "UNWIND range(1, 2000) AS i CREATE (:Blob {b: $batch, i: i, text: $blob})",
+                    {"batch": batch, "blob": blob},
+                    write=True,
+                )
+        assert str(err.value) == (
+            "refused: the embedded server is at its memory limit of 48 MB (ROX_MAXMEMORY_MB); "
+            "nothing was written. Raise the limit, or remove data."
+        )
         n = store.run("MATCH (b:Blob) RETURN count(b) AS n")[0]["n"]
         assert 0 < n < 80_000 and n % 2000 == 0  # whole batches only
         assert pid_alive(pid)
@@ -123,8 +139,11 @@ def test_a_long_write_is_sent_once(tmp_path):
     with open_store(db=str(tmp_path / "rox.db")) as store:
         store.run("UNWIND range(1, 200) AS i CREATE (:Region {id: toString(i)})", write=True)
         started = time.monotonic()
-        store.run("MATCH (a:Region), (b:Region), (c:Region) UNWIND range(1, 16) AS k WITH count(k) AS n "
-                  "CREATE (:Tally {n: n})", write=True)  # about 10 s on an idle 2-core machine
+        store.run(
+            "MATCH (a:Region), (b:Region), (c:Region) UNWIND range(1, 16) AS k WITH count(k) AS n "
+            "CREATE (:Tally {n: n})",
+            write=True,
+        )  # about 10 s on an idle 2-core machine
         took = time.monotonic() - started
         assert store.run("MATCH (t:Tally) RETURN t.n AS n") == [{"n": 128_000_000}], f"took {took:.1f} s"
 
@@ -133,15 +152,18 @@ def test_acknowledged_writes_survive_a_kill_of_the_server_mid_load(tmp_path):
     """A child loads batches and prints how many nodes the server acknowledged; the
     server is killed with SIGKILL in the middle; every acknowledged node is there."""
     db = tmp_path / "rox.db"
-    code = ("from rox.graph.store import open_store\n"
-            "from rox.loaders import statements\n"
-            f"s = open_store(db={str(db)!r})\n"
-            "for k in range(10_000):\n"
-            "    rows = [{'id': f'R{k}-{i}', 'props': {'name': str(i)}} for i in range(2000)]\n"
-            "    s.write_batches(statements.node_upsert('Region'), rows)\n"
-            "    print((k + 1) * 2000, flush=True)\n")
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             text=True, cwd=ROOT)
+    code = (
+        "from rox.graph.store import open_store\n"
+        "from rox.loaders import statements\n"
+        f"s = open_store(db={str(db)!r})\n"
+        "for k in range(10_000):\n"
+        "    rows = [{'id': f'R{k}-{i}', 'props': {'name': str(i)}} for i in range(2000)]\n"
+        "    s.write_batches(statements.node_upsert('Region'), rows)\n"
+        "    print((k + 1) * 2000, flush=True)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+    )
     acknowledged = 0
     try:
         while acknowledged < 60_000:
@@ -162,13 +184,20 @@ def test_a_server_whose_folder_was_deleted_is_still_stopped(tmp_path):
 
     folder = tmp_path / "gone"
     db = folder / "rox.db"
-    code = ("import time\n"
-            "from rox.graph.store import open_store\n"
-            f"s = open_store(db={str(db)!r})\n"
-            "print('open', flush=True)\n"
-            "time.sleep(120)\n")
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                             env={**os.environ, "ROX_SERVER_IDLE_S": "1"})
+    code = (
+        "import time\n"
+        "from rox.graph.store import open_store\n"
+        f"s = open_store(db={str(db)!r})\n"
+        "print('open', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "ROX_SERVER_IDLE_S": "1"},
+    )
     try:
         assert child.stdout.readline().strip() == "open"
         server = _server_pid(db)

@@ -27,8 +27,9 @@ TOL = 1e-12
 SET_MEASURES = tuple(similar.MEASURES)
 
 
-def brute_force(store, measure: str, top: int, *, min_score: float = 0.0, threshold: float = 1.0,
-                strict: bool = False, **opts) -> list[tuple[str, str, float, int]]:
+def brute_force(
+    store, measure: str, top: int, *, min_score: float = 0.0, threshold: float = 1.0, strict: bool = False, **opts
+) -> list[tuple[str, str, float, int]]:
     """``(region, partner, score, rank)`` from the dense pairwise measure, the slow way."""
     matrix, mode, _ = load_matrix(store, **opts)
     pres = matrix.presence(threshold, strict) if mode == "values" else matrix.values
@@ -37,8 +38,7 @@ def brute_force(store, measure: str, top: int, *, min_score: float = 0.0, thresh
     ids = list(matrix.regions)
     out = []
     for i in sorted(range(len(ids)), key=lambda i: ids[i]):
-        cand = [(ids[j], float(S[i, j])) for j in range(len(ids))
-                if j != i and S[i, j] > 0 and S[i, j] >= min_score]
+        cand = [(ids[j], float(S[i, j])) for j in range(len(ids)) if j != i and S[i, j] > 0 and S[i, j] >= min_score]
         cand.sort(key=lambda t: (-t[1], t[0]))
         out += [(ids[i], p, s, rank) for rank, (p, s) in enumerate(cand[:top], start=1)]
     return out
@@ -102,8 +102,9 @@ def test_many_ties_rank_by_partner_id():
     S = measures.pairwise("overlap", RegionSectorMatrix(ids_sorted, list(range(12)), M, has_values=False))
     expected = []
     for i, rid in enumerate(ids_sorted):
-        cand = sorted(((ids_sorted[j], S[i, j]) for j in range(300) if j != i and S[i, j] > 0),
-                      key=lambda t: (-t[1], t[0]))[:6]
+        cand = sorted(
+            ((ids_sorted[j], S[i, j]) for j in range(300) if j != i and S[i, j] > 0), key=lambda t: (-t[1], t[0])
+        )[:6]
         expected += [(rid, p, s, k) for k, (p, s) in enumerate(cand, start=1)]
     assert_same(rows, expected)
 
@@ -111,10 +112,12 @@ def test_many_ties_rank_by_partner_id():
 def _values_store(empty_store, tmp_path: Path):
     """Four regions with employment values; logistics is exactly half of every region's
     other jobs, so its RCA is exactly 1 everywhere (present unless ``strict``)."""
-    facts = {"ZZ-a": {"rail": 50, "automotive": 30, "tech": 20},
-             "ZZ-b": {"rail": 40, "automotive": 35, "aerospace": 10},
-             "ZZ-c": {"tech": 90, "aerospace": 10},
-             "ZZ-d": {"tech": 60, "rail": 20, "aerospace": 20}}
+    facts = {
+        "ZZ-a": {"rail": 50, "automotive": 30, "tech": 20},
+        "ZZ-b": {"rail": 40, "automotive": 35, "aerospace": 10},
+        "ZZ-c": {"tech": 90, "aerospace": 10},
+        "ZZ-d": {"tech": 60, "rail": 20, "aerospace": 20},
+    }
     lines = ["sources:", "  - {id: src-test-jobs, title: test employment table, kind: statistics}", "regions:"]
     lines += [f"  - {{id: {r}, name: {r}, kind: region, country: ZZ, source: src-test-jobs}}" for r in facts]
     lines.append("region_sectors:")
@@ -210,13 +213,16 @@ def test_a_failed_write_leaves_none_of_that_measure(rw_store):
     assert written(rw_store, "cosine") == cosine
 
 
-@pytest.mark.parametrize("options,message", [
-    ({"measure": "esi"}, "similar supports jaccard, overlap, cosine, atlas-proximity"),
-    ({"measure": "nope"}, "not an all-pairs measure"),
-    ({"top": 0}, "top must be"),
-    ({"min_score": 1.5}, "min_score must be a number between 0 and 1"),
-    ({"min_score": "high"}, "min_score must be a number between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        ({"measure": "esi"}, "similar supports jaccard, overlap, cosine, atlas-proximity"),
+        ({"measure": "nope"}, "not an all-pairs measure"),
+        ({"top": 0}, "top must be"),
+        ({"min_score": 1.5}, "min_score must be a number between 0 and 1"),
+        ({"min_score": "high"}, "min_score must be a number between 0 and 1"),
+    ],
+)
 def test_bad_options_are_usage_errors_and_write_nothing(rw_store, options, message):
     before = run_named(rw_store, "stats")
     with pytest.raises(UsageError, match=message):
@@ -229,6 +235,9 @@ def test_module_keeps_no_mutable_state():
     from rox.queries import similarity
 
     for mod in (similar, similarity):
-        shared = {k: type(v).__name__ for k, v in vars(mod).items()
-                  if not k.startswith("__") and isinstance(v, (list, dict, set, bytearray))}
+        shared = {
+            k: type(v).__name__
+            for k, v in vars(mod).items()
+            if not k.startswith("__") and isinstance(v, (list, dict, set, bytearray))
+        }
         assert shared == {}, f"{mod.__name__} keeps module-level mutable state: {shared}"

@@ -99,12 +99,31 @@ def test_bottom_k_and_degree_cutoff():
     assert got == []
 
 
-@pytest.mark.parametrize("metric,expected", [
-    ("overlap", {("Alice", "Bob"): 1.0, ("Alice", "Dave"): 2 / 3, ("Alice", "Carol"): 1.0,
-                 ("Carol", "Dave"): 1.0, ("Bob", "Dave"): 0.5}),
-    ("cosine", {("Alice", "Bob"): 2 / np.sqrt(6), ("Alice", "Dave"): 2 / 3, ("Alice", "Carol"): 1 / np.sqrt(3),
-                ("Carol", "Dave"): 1 / np.sqrt(3), ("Bob", "Dave"): 1 / np.sqrt(6)}),
-])
+@pytest.mark.parametrize(
+    "metric,expected",
+    [
+        (
+            "overlap",
+            {
+                ("Alice", "Bob"): 1.0,
+                ("Alice", "Dave"): 2 / 3,
+                ("Alice", "Carol"): 1.0,
+                ("Carol", "Dave"): 1.0,
+                ("Bob", "Dave"): 0.5,
+            },
+        ),
+        (
+            "cosine",
+            {
+                ("Alice", "Bob"): 2 / np.sqrt(6),
+                ("Alice", "Dave"): 2 / 3,
+                ("Alice", "Carol"): 1 / np.sqrt(3),
+                ("Carol", "Dave"): 1 / np.sqrt(3),
+                ("Bob", "Dave"): 1 / np.sqrt(6),
+            },
+        ),
+    ],
+)
 def test_other_metrics(metric, expected):
     got = sim.node_similarity([(a, b) for a, b, _ in _graph_edges()], metric=metric)
     d = {(a, b): s for a, b, s in got}
@@ -126,11 +145,18 @@ def test_similarity_functions(n):
     md = (_oracle_dir() / f"similarity_functions_0{n}_examples.md").read_text()
     m = re.search(r"RETURN gds\.similarity\.(\w+)\(\s*(\[[^\]]*\]),\s*(\[[^\]]*\])\s*\)", md)
     fn, a, b = m.group(1), m.group(2), m.group(3)
+
     def parse(s):
         return [None if x.strip() == "null" else float(x) for x in s.strip("[]").split(",")]
-    funcs = {"jaccard": sim.jaccard_similarity, "overlap": sim.overlap_similarity,
-             "cosine": sim.cosine_similarity, "pearson": sim.pearson_similarity,
-             "euclidean": sim.euclidean_similarity, "euclideanDistance": sim.euclidean_distance}
+
+    funcs = {
+        "jaccard": sim.jaccard_similarity,
+        "overlap": sim.overlap_similarity,
+        "cosine": sim.cosine_similarity,
+        "pearson": sim.pearson_similarity,
+        "euclidean": sim.euclidean_similarity,
+        "euclideanDistance": sim.euclidean_distance,
+    }
     rows = _read_csv(f"similarity_functions_0{n}_examples.csv")
     expected = float(next(iter(rows[0].values())))
     assert abs(funcs[fn](parse(a), parse(b)) - expected) <= TOL
@@ -156,8 +182,9 @@ def test_topk_pairs_matches_brute_force(metric, weighted, mode):
     dense = (rng.random((n, s)) < 0.2) * rng.integers(1, 4, (n, s))
     M = sp.csr_matrix(dense.astype(float))
     for largest in (True, False):
-        r, c, v = sim.topk_pairs(M, metric=metric, weighted=weighted, k=4, mode=mode,
-                                 chunk_rows=7, largest=largest, n_jobs=2)
+        r, c, v = sim.topk_pairs(
+            M, metric=metric, weighted=weighted, k=4, mode=mode, chunk_rows=7, largest=largest, n_jobs=2
+        )
         exp = _brute(M, metric, weighted, 4, 1e-42, largest)
         got = sorted(zip(r.tolist(), c.tolist(), v.tolist(), strict=True), key=lambda t: t[0])
         exp = sorted(exp, key=lambda t: t[0])
@@ -202,8 +229,9 @@ def test_blocked_count_kernel_matches_brute_force(monkeypatch, metric, cutoff, n
     monkeypatch.setattr(sim, "_SEED_COLS", 8)
     M = _tie_heavy_matrix(11)
     for chunk_rows in (None, 13):
-        r, c, v = sim.topk_pairs(M, metric=metric, k=5, mode="dense", min_score=cutoff,
-                                 chunk_rows=chunk_rows, n_jobs=n_jobs)
+        r, c, v = sim.topk_pairs(
+            M, metric=metric, k=5, mode="dense", min_score=cutoff, chunk_rows=chunk_rows, n_jobs=n_jobs
+        )
         pairs, scores = _exact_rows(M, metric, 5, cutoff)
         assert list(zip(r.tolist(), c.tolist(), strict=True)) == pairs
         assert np.allclose(v, scores, atol=TOL, rtol=0)
@@ -251,7 +279,7 @@ def test_blocked_count_kernel_public_product_fallback(monkeypatch):
 
 @pytest.mark.parametrize("bits", [0, 3, 4])
 def test_grouped_operands_product_is_exact(bits, monkeypatch):
-    """"Four Russians" rewrite: X' @ expand(Mᵀ) == X @ Mᵀ entry for entry."""
+    """ "Four Russians" rewrite: X' @ expand(Mᵀ) == X @ Mᵀ entry for entry."""
     monkeypatch.setattr(sim, "_GROUP_BITS", bits)
     M = _tie_heavy_matrix(8, n=120, s=25)
     P = sim._prepare(M, "jaccard", False)
@@ -288,8 +316,9 @@ def test_concurrent_calls_share_nothing():
     for seed in range(8):
         M = _tie_heavy_matrix(100 + seed, n=240 + 10 * seed, s=30)
         metric = ("jaccard", "cosine", "overlap", "proximity")[seed % 4]
-        jobs.append((M, dict(metric=metric, k=5, mode=("dense", "sparse")[seed % 2], weighted=seed >= 6,
-                             chunk_rows=17)))
+        jobs.append(
+            (M, dict(metric=metric, k=5, mode=("dense", "sparse")[seed % 2], weighted=seed >= 6, chunk_rows=17))
+        )
     serial = [sim.topk_pairs(M, n_jobs=1, **kw) for M, kw in jobs]
     with ThreadPoolExecutor(len(jobs)) as ex:
         together = list(ex.map(lambda job: sim.topk_pairs(job[0], n_jobs=3, **job[1]), jobs * 3))

@@ -23,10 +23,13 @@ def _add_regions(store, rows):
 
 
 def test_parameters_and_unicode_round_trip(empty_store):
-    _add_regions(empty_store, [
-        {"id": "CN-AH-hefei", "props": {"name": "合肥", "kind": "city"}},
-        {"id": "IN-MH", "props": {"name": "Mahārāshtra", "kind": "state"}},
-    ])
+    _add_regions(
+        empty_store,
+        [
+            {"id": "CN-AH-hefei", "props": {"name": "合肥", "kind": "city"}},
+            {"id": "IN-MH", "props": {"name": "Mahārāshtra", "kind": "state"}},
+        ],
+    )
     rows = empty_store.run("MATCH (r:Region) RETURN r.id AS id, r.name AS name ORDER BY id")
     assert rows == [{"id": "CN-AH-hefei", "name": "合肥"}, {"id": "IN-MH", "name": "Mahārāshtra"}]
     found = empty_store.run("MATCH (r:Region {name: $name}) RETURN r.id AS id", {"name": "合肥"})
@@ -34,7 +37,9 @@ def test_parameters_and_unicode_round_trip(empty_store):
 
 
 def test_injection_is_stored_and_found_as_data(empty_store):
-    _add_regions(empty_store, [{"id": "GB-DER", "props": {"name": "Derby"}}, {"id": "evil", "props": {"name": INJECTION}}])
+    _add_regions(
+        empty_store, [{"id": "GB-DER", "props": {"name": "Derby"}}, {"id": "evil", "props": {"name": INJECTION}}]
+    )
     rows = empty_store.run("MATCH (r:Region {name: $name}) RETURN r.id AS id, r.name AS name", {"name": INJECTION})
     assert rows == [{"id": "evil", "name": INJECTION}]
     assert empty_store.run("MATCH (r:Region) RETURN count(r) AS n") == [{"n": 2}]
@@ -80,10 +85,13 @@ def test_read_only_row_cap(empty_store):
     assert res.columns == ["id"]
 
 
-@pytest.mark.parametrize("text", [
-    "MATCH (r:Region) RETURN r.name AS name, r.id AS id ORDER BY id // a trailing comment",
-    "MATCH (r:Region) RETURN r.name AS name, r.id AS id ORDER BY id;",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MATCH (r:Region) RETURN r.name AS name, r.id AS id ORDER BY id // a trailing comment",
+        "MATCH (r:Region) RETURN r.name AS name, r.id AS id ORDER BY id;",
+    ],
+)
 def test_read_only_keeps_column_order_and_cap(empty_store, text):
     _add_regions(empty_store, [{"id": f"R{i:03d}", "props": {"name": f"r{i}"}} for i in range(25)])
     res = empty_store.read_only(text, row_cap=2)
@@ -153,12 +161,17 @@ def test_two_processes_share_one_embedded_database(tmp_path):
     with open_store(db=db) as first:
         _add_regions(first, [{"id": "GB-DER", "props": {"name": "Derby"}}])
         out = subprocess.run(
-            [sys.executable, "-c",
-             "from rox.graph.store import open_store\n"
-             f"s = open_store(db={db!r})\n"
-             "print(s.run('MATCH (r:Region) RETURN r.name AS n')[0]['n'])\n"
-             "s.run(\"MERGE (r:Region {id: 'CN-AH'}) SET r.name = 'Anhui'\", write=True)\n"],
-            capture_output=True, text=True, timeout=60,
+            [
+                sys.executable,
+                "-c",
+                "from rox.graph.store import open_store\n"
+                f"s = open_store(db={db!r})\n"
+                "print(s.run('MATCH (r:Region) RETURN r.name AS n')[0]['n'])\n"
+                "s.run(\"MERGE (r:Region {id: 'CN-AH'}) SET r.name = 'Anhui'\", write=True)\n",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == "Derby"
@@ -182,7 +195,9 @@ def test_unreachable_neo4j_says_which_settings():
         open_store(settings=Settings.resolve(neo4j="bolt://127.0.0.1:1", env={}))
     msg = str(err.value)
     assert msg.startswith("cannot reach Neo4j at bolt://127.0.0.1:1: ")
-    assert msg.endswith("Check NEO4J_URI / --neo4j, NEO4J_USER and NEO4J_PASSWORD, or start it with `docker compose up -d neo4j`.")
+    assert msg.endswith(
+        "Check NEO4J_URI / --neo4j, NEO4J_USER and NEO4J_PASSWORD, or start it with `docker compose up -d neo4j`."
+    )
 
 
 def test_unwritable_embedded_location_says_what_to_do(tmp_path):

@@ -17,16 +17,23 @@ INCR = "rox.db.aof.1.incr.aof"
 
 
 def _not_a_db(path: Path, why: str) -> str:
-    return (f"{path} is not a rox database ({why}); it was left untouched. "
-            "Give the path of a rox database, or a new one, with --db PATH / ROX_DB.")
+    return (
+        f"{path} is not a rox database ({why}); it was left untouched. "
+        "Give the path of a rox database, or a new one, with --db PATH / ROX_DB."
+    )
 
 
-@pytest.mark.parametrize("make, why", [
-    (lambda p: p.write_bytes((ROOT / "README.md").read_bytes()),
-     "a file that does not start with REDIS, the mark of a database snapshot"),
-    (lambda p: p.write_bytes(b""), "an empty file"),
-    (lambda p: p.mkdir(), "a folder"),
-])
+@pytest.mark.parametrize(
+    "make, why",
+    [
+        (
+            lambda p: p.write_bytes((ROOT / "README.md").read_bytes()),
+            "a file that does not start with REDIS, the mark of a database snapshot",
+        ),
+        (lambda p: p.write_bytes(b""), "an empty file"),
+        (lambda p: p.mkdir(), "a folder"),
+    ],
+)
 def test_something_else_is_refused_and_left_untouched(tmp_path, make, why):
     target = tmp_path / "notes"
     make(target)
@@ -45,8 +52,9 @@ def test_cli_refuses_a_text_file_as_db_and_keeps_it(tmp_path):
     notes.write_bytes((ROOT / "README.md").read_bytes())
     out = rox("stats", db=notes, check=False)
     assert out.returncode == 1
-    assert out.stderr.strip() == "rox: error: " + _not_a_db(notes, "a file that does not start with REDIS, the mark "
-                                                                   "of a database snapshot")
+    assert out.stderr.strip() == "rox: error: " + _not_a_db(
+        notes, "a file that does not start with REDIS, the mark of a database snapshot"
+    )
     assert notes.read_bytes() == (ROOT / "README.md").read_bytes()
 
 
@@ -60,6 +68,7 @@ def test_a_rox_database_and_a_new_path_open(tmp_path):
 
 
 # -- damaged logs ------------------------------------------------------------------------------
+
 
 def _make_db(tmp_path: Path, n: int = 500) -> Path:
     db = tmp_path / "rox.db"
@@ -76,8 +85,10 @@ def _count(db: Path) -> int:
 
 
 def _damaged(db: Path, problem: str) -> str:
-    return (f"the database at {db} is damaged: {problem}. It was not opened, so nothing more is lost; "
-            "`rox check` says what is damaged, `rox repair` keeps a copy of the log and opens what is left.")
+    return (
+        f"the database at {db} is damaged: {problem}. It was not opened, so nothing more is lost; "
+        "`rox check` says what is damaged, `rox repair` keeps a copy of the log and opens what is left."
+    )
 
 
 @pytest.fixture
@@ -96,8 +107,11 @@ def test_cutting_50_bytes_is_refused_not_silently_loaded(db):
         fh.truncate(size - 50)
     with pytest.raises(DamagedStore) as err:
         open_store(db=str(db))
-    assert str(err.value) == _damaged(db, f"{INCR} is {size - 50:,} bytes, 50 fewer than after the last write "
-                                          f"({size:,} bytes): the writes in them are lost")
+    assert str(err.value) == _damaged(
+        db,
+        f"{INCR} is {size - 50:,} bytes, 50 fewer than after the last write "
+        f"({size:,} bytes): the writes in them are lost",
+    )
     assert log.stat().st_size == size - 50  # the server never saw it, so it did not cut it further
 
 
@@ -129,8 +143,9 @@ def test_garbage_mid_file_is_called_damage_not_an_unwritable_folder(db):
         fh.write(b"X" * 16)
     with pytest.raises(DamagedStore) as err:
         open_store(db=str(db))
-    assert str(err.value) == _damaged(db, f"{INCR} differs from what was written, within bytes 0 to {size - 1:,} "
-                                          "(damaged or overwritten)")
+    assert str(err.value) == _damaged(
+        db, f"{INCR} differs from what was written, within bytes 0 to {size - 1:,} (damaged or overwritten)"
+    )
 
 
 def test_a_log_damaged_before_rox_kept_a_record_is_still_caught(db):
@@ -154,8 +169,10 @@ def test_check_then_repair_keeps_a_copy_and_opens_what_is_left(db):
 
     report = check_store(db)
     assert not report.ok
-    assert report.problems[0] == (f"{INCR} is {size - 50:,} bytes, 50 fewer than after the last write ({size:,} "
-                                  "bytes): the writes in them are lost")
+    assert report.problems[0] == (
+        f"{INCR} is {size - 50:,} bytes, 50 fewer than after the last write ({size:,} "
+        "bytes): the writes in them are lost"
+    )
     assert report.problems[1].startswith(f"{INCR} does not parse after byte ")
 
     fixed = repair_store(db, now=0)
@@ -208,11 +225,14 @@ def test_an_unacknowledged_half_command_after_the_record_is_dropped_quietly(db):
     assert check_store(db).ok
 
 
-@pytest.mark.parametrize("name, value, expected", [
-    ("ROX_QUERY_MEMORY_MB", "lots", "ROX_QUERY_MEMORY_MB: expected a number from 16 to 1,048,576, got 'lots'"),
-    ("ROX_MAXMEMORY_MB", "8", "ROX_MAXMEMORY_MB: expected a number from 32 to 1,048,576, got '8'"),
-    ("ROX_SERVER_IDLE_S", "0", "ROX_SERVER_IDLE_S: expected a number from 0.5 to 86,400, got '0'"),
-])
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("ROX_QUERY_MEMORY_MB", "lots", "ROX_QUERY_MEMORY_MB: expected a number from 16 to 1,048,576, got 'lots'"),
+        ("ROX_MAXMEMORY_MB", "8", "ROX_MAXMEMORY_MB: expected a number from 32 to 1,048,576, got '8'"),
+        ("ROX_SERVER_IDLE_S", "0", "ROX_SERVER_IDLE_S: expected a number from 0.5 to 86,400, got '0'"),
+    ],
+)
 def test_bad_bounds_in_the_environment_are_usage_errors(tmp_path, name, value, expected):
     from rox.graph.config import Settings
     from rox.graph.errors import UsageError
