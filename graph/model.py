@@ -58,7 +58,7 @@ REL_TYPES: dict[str, RelType] = {
             "HAS_SECTOR",
             REGION,
             SECTOR,
-            ("value", "unit", "year", "kind", "source", "evidence"),
+            ("value", "unit", "year", "kind", "source", "evidence", "flags"),
             "a region holds a sector; value/unit/year when measured (employment, GVA, exports...)",
         ),
         RelType("SUBSECTOR_OF", SECTOR, SECTOR, doc="taxonomy tree and fine codes under rox sectors"),

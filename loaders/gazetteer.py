@@ -59,7 +59,21 @@ import pycountry
 
 from rox.graph.ids import child_region_id, slugify
 
-REGION_SCHEMES = ("auto", "itl", "nuts", "iso", "name", "city", "raw")
+#: ``--region-scheme`` values; ``nuts20xx`` pins a NUTS version (:mod:`loaders.nuts`), ``fips``
+#: reads US state FIPS codes (``06`` -> ``US-CA``, ``00`` -> ``US``: :mod:`loaders.fips`).
+REGION_SCHEMES: tuple[str, ...] = (
+    "auto",
+    "itl",
+    "nuts",
+    "iso",
+    "name",
+    "city",
+    "raw",
+    "nuts2013",
+    "nuts2016",
+    "nuts2021",
+    "fips",
+)
 
 ITL1: dict[str, str] = {
     "TLC": "North East (England)",
@@ -375,11 +389,21 @@ def parents(place: Place) -> list[Place]:
     p = place.parent
     while p and p not in {x.id for x in out}:
         nxt = _itl(p) or (_country(p) if len(p) == 2 and pycountry.countries.get(alpha_2=p) else None) or subdivision(p)
+        nxt = nxt or _nuts_parent(p, place)
         if nxt is None:
             break
         out.append(nxt)
         p = nxt.parent if nxt.parent != nxt.id else None
     return out
+
+
+def _nuts_parent(code: str, child: Place) -> Place | None:
+    """NUTS hook: the parent ``code`` of a place resolved from a NUTS table (:mod:`loaders.nuts`)."""
+    if not any(c.startswith("nuts20") for c in child.codes):
+        return None
+    from rox.loaders import nuts  # nuts builds on this module's places
+
+    return nuts.parent_place(code, child)
 
 
 class Gazetteer:
@@ -416,6 +440,8 @@ class Gazetteer:
             hit = hook(text, name)
             if hit is not None:
                 return hit
+        if s == "fips":
+            return _fips(text, name)
         up = text.upper()
         found = self._by_code(up, text, name) if s in ("auto", "itl", "nuts", "iso") else None
         if found is None and s in ("auto", "name", "city"):
@@ -503,6 +529,13 @@ class Gazetteer:
         if len(cands) == 1:
             return Resolution("ok", cands[0])
         return Resolution("ambiguous", candidates=tuple(sorted(cands, key=lambda c: c.id)))
+
+
+def _fips(text: str, name: str | None) -> Resolution:
+    """``--region-scheme fips``: a US state FIPS code (:mod:`loaders.fips`), else unresolved."""
+    from rox.loaders import fips  # here: fips builds on this module
+
+    return fips.resolve(text, name) or unresolved(text, name, "not a US state FIPS code (1 or 2 digits)")
 
 
 def unresolved(text: str, name: str | None, note: str) -> Resolution:

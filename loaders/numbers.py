@@ -13,6 +13,12 @@ Traceback (most recent call last):
 ValueError: '99999999999999999999999' is beyond the 64-bit integer range the database stores (-9223372036854775808..9223372036854775807)
 >>> parse_year("2021/22")
 2021
+
+:func:`value_and_flags` also returns the flags, which a load keeps on the fact; a cell
+of Eurostat flags alone (`` d``: definition differs, no number) is missing:
+
+>>> value_and_flags("1543.6 b"), value_and_flags(" d"), value_and_flags(": u"), value_and_flags("7089")
+((1543.6, 'b'), (None, 'd'), (None, 'u'), (7089.0, None))
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ _FLAGGED = re.compile(r"^\s*(-?[\d,]*\.?\d+(?:[eE][-+]?\d+)?)\s*([a-z]{1,3})?\s*
 _MISSING_FLAGGED = re.compile(r"^\s*:\s*[a-z]{0,3}\s*$")
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _INTEGER = re.compile(r"^\s*[-+]?[\d,]+\s*[a-z]{0,3}\s*$")
+#: Eurostat's flags (b break, c confidential, d definition differs, e estimated, f forecast, i see
+#: metadata, n not significant, p provisional, r revised, s Eurostat estimate, u low reliability, z not applicable)
+EUROSTAT_FLAGS = frozenset("bcdefinprsuz")
+_FLAGS_ONLY = re.compile(r"^\s*:?\s*([a-z]{1,3})?\s*$")
 _YEAR = re.compile(r"^\s*((?:18|19|20|21)\d\d)\b")
 
 
@@ -79,3 +89,27 @@ def parse_year(text: str) -> int:
     if not m:
         raise ValueError(f"{text!r} is not a year")
     return int(m.group(1))
+
+
+def value_and_flags(text: str) -> tuple[float | None, str | None]:
+    """The value of a cell (``None``: missing) and the flag letters after it (``None``: none).
+
+    Raises ``ValueError`` as :func:`parse_value` does for a cell that is no number.
+    """
+    try:
+        v = float(text)
+    except ValueError:
+        pass
+    else:
+        if not (math.isnan(v) or math.isinf(v) or abs(v) >= 9.2e18):
+            return v, None
+    m = _FLAGS_ONLY.match(text)
+    if m and m.group(1) and set(m.group(1)) <= EUROSTAT_FLAGS:
+        return None, m.group(1)
+    value = parse_value(text)
+    f = _FLAGGED.match(text.strip().strip('"'))
+    flags = f.group(2) if f else None
+    if value is None:
+        m = _MISSING_FLAGGED.match(text)
+        flags = text.strip()[1:].strip() or None if m else None
+    return value, flags

@@ -14,7 +14,10 @@ ONS writes aggregates in the same column as divisions; they are understood:
 ``Total``, section ranges ``A-E``, sections with their divisions ``A (1-3)``,
 sub-sections ``CA (10-12)`` / ``CD-CF (19-21)``, division ranges ``2-3`` and
 ``68IMP`` (owner-occupiers' imputed rental, a part of division 68 kept beside
-it). :func:`aggregates` tells which codes of a set contain finer codes of the
+it). Eurostat's notation is understood too: ``C29`` (division 29, checked to lie in
+section C), ``G451`` (group 45.1), ``B-E``, ``M_N`` (sections M and N), ``TOTAL``;
+``NRP`` (no response) is no sector (:class:`NotASector`: the row is skipped and
+counted). :func:`aggregates` tells which codes of a set contain finer codes of the
 same set, so a loader keeps one level and does not double count.
 
 >>> c = parse("sic2007", "30.2")
@@ -24,6 +27,13 @@ same set, so a loader keeps one level and does not double count.
 (('29', '30'), 'section')
 >>> sorted(aggregates([parse("sic2007", x) for x in ("Total", "C (10-33)", "29", "30", "30.2")]))
 ['sic2007:30', 'sic2007:C', 'sic2007:total']
+>>> [parse("nace2", x).id for x in ("C29", "G451", "B-E", "M_N", "TOTAL", "S95")]
+['nace2:29', 'nace2:45.1', 'nace2:B-E', 'nace2:M-N', 'nace2:total', 'nace2:95']
+>>> try:
+...     parse("nace2", "C45")
+... except CodeError as exc:
+...     print(exc)
+'C45' is not a nace2 code (division 45 is in section G, not C)
 >>> parse("sitc2", "0011").id, parse("hs", "8703.80").id, parse("raw", "Widgets").id
 ('sitc2:0011', 'hs:8703.80', 'raw:Widgets')
 """
@@ -92,6 +102,15 @@ class CodeError(ValueError):
     """A code that does not belong to its scheme (the message says why)."""
 
 
+class NotASector(CodeError):
+    """A code a table writes in its sector column that is no sector (Eurostat ``NRP``: no response)."""
+
+
+#: Codes that are no sector, and why.
+NOT_SECTORS = {"NRP": "sector code NRP: no response (not a sector)"}
+_LETTER_UNION = re.compile(r"^[A-U](-[A-U])?(_[A-U](-[A-U])?)+$")
+
+
 @dataclass(frozen=True)
 class Code:
     """A parsed sector code."""
@@ -156,6 +175,8 @@ def parse(scheme: str, text: str) -> Code:
         return Code(scheme, "total", "total", 0, ("",), None)
     if scheme in SECTIONED:
         return _parse_sectioned(scheme, raw)
+    if scheme == "naics2017" and _NAICS_RANGE.match(raw):
+        return _naics_range(raw)
     digits = re.sub(r"[\s.\-/]", "", raw)
     if not _DIGITS.match(digits):
         raise CodeError(f"{raw!r} is not a {scheme} code (digits expected)")
@@ -166,12 +187,39 @@ def parse(scheme: str, text: str) -> Code:
     return Code(scheme, written, levels[len(digits) - 1], len(digits), (digits,), taxonomy.map_code(scheme, digits))
 
 
+#: NAICS sectors written as ranges of 2-digit codes: 31-33 manufacturing, 44-45 retail, 48-49 transportation.
+NAICS_RANGES: dict[str, tuple[str, ...]] = {"31-33": ("31", "32", "33"), "44-45": ("44", "45"), "48-49": ("48", "49")}
+_NAICS_RANGE = re.compile(r"^(\d{2})\s*-\s*(\d{2})$")
+
+
+def _naics_range(raw: str) -> Code:
+    """A NAICS sector written as a range (``31-33``): a sector-level code covering its 2-digit parts.
+
+    >>> c = parse("naics2017", "31 - 33")
+    >>> c.id, c.level, c.cover, c.rox
+    ('naics2017:31-33', 'sector', ('31', '32', '33'), 'manufacturing')
+    >>> parse("naics2017", "31-33").contains(parse("naics2017", "336510"))
+    True
+    """
+    lo, hi = _NAICS_RANGE.match(raw).groups()  # type: ignore[union-attr]
+    code = f"{lo}-{hi}"
+    cover = NAICS_RANGES.get(code)
+    if cover is None:
+        raise CodeError(f"{raw!r} is not a NAICS sector range (one of: {', '.join(NAICS_RANGES)})")
+    return Code("naics2017", code, "sector", 2, cover, _rox_for("naics2017", cover))
+
+
 def _parse_sectioned(scheme: str, raw: str) -> Code:
     s = raw.upper()
+    if s in NOT_SECTORS:
+        raise NotASector(NOT_SECTORS[s])
+    if _LETTER_UNION.match(s):
+        return _letter_union(scheme, s)
     code = _parse_letters(scheme, raw, s) or _parse_ranges(scheme, raw, s)
     if code is not None:
         return code
-    s = re.sub(r"^[A-U](?=\d)", "", s)  # "C29.10" -> "29.10"
+    letter = s[0] if re.match(r"^[A-U]\d", s) else None
+    s = s[1:] if letter else s  # "C29.10" -> "29.10"
     digits = re.sub(r"[\s.\-/]", "", s)
     if not _DIGITS.match(digits):
         raise CodeError(f"{raw!r} is not a {scheme} code")
@@ -182,6 +230,9 @@ def _parse_sectioned(scheme: str, raw: str) -> Code:
         raise CodeError(f"{raw!r} is not a {scheme} code (too many digits)")
     if digits[:2] not in DIVISIONS:
         raise CodeError(f"{raw!r} is not a {scheme} code (no division {digits[:2]})")
+    if letter and not SECTIONS[letter][0] <= int(digits[:2]) <= SECTIONS[letter][1]:
+        section = next(k for k, (a, b) in SECTIONS.items() if a <= int(digits[:2]) <= b)
+        raise CodeError(f"{raw!r} is not a {scheme} code (division {digits[:2]} is in section {section}, not {letter})")
     written = _dotted(digits) if scheme != "isic4" else digits
     return Code(scheme, written, levels[len(digits) - 1], 2 + len(digits), (digits,), taxonomy.map_code(scheme, digits))
 
@@ -211,6 +262,22 @@ def _parse_letters(scheme: str, raw: str, s: str) -> Code | None:
         rox = taxonomy.map_code(scheme, s) or _rox_for(scheme, cover)
         return Code(scheme, s, "section", 2, cover, rox)
     return None
+
+
+def _letter_union(scheme: str, s: str) -> Code:
+    """Eurostat's unions of sections: ``M_N`` (M and N), ``G-I_K``; contiguous ones are written as a range."""
+    letters: list[str] = []
+    for part in s.split("_"):
+        a, b = (part.split("-") + [part])[:2]
+        if a > b:
+            raise CodeError(f"{s!r}: section range must go up")
+        letters += [sec for sec in SECTIONS if a <= sec <= b and sec not in letters]
+    letters.sort()
+    cover = tuple(d for sec in letters for d in _divisions(*SECTIONS[sec]))
+    keys = list(SECTIONS)
+    contiguous = keys.index(letters[-1]) - keys.index(letters[0]) == len(letters) - 1
+    code = f"{letters[0]}-{letters[-1]}" if contiguous else "_".join(letters)
+    return Code(scheme, code, "section-range", 1, cover, _rox_for(scheme, cover))
 
 
 def _parse_ranges(scheme: str, raw: str, s: str) -> Code | None:

@@ -5,6 +5,15 @@ Each cell's year, value, region and sector code are checked, and duplicates
 :class:`graph.errors.Problem` (file, line, field, reason); if there is any,
 :class:`ValidationFailed` is raised listing them all. Valid rows are packed into a
 :class:`loaders.spool.Spool` for pass 2, so the file is parsed once.
+
+Values: blank cells and missing-value markers (``:``, Eurostat's flags alone, cells
+``--missing-when`` marks) are missing: no fact, counted in the summary, never 0. Flags
+after a number (``1543.6 b``) are kept for the fact (:attr:`Validated.flags`). A cell
+that is no number is a problem, or with ``bad_values="skip"`` (``--bad-values skip``)
+a skipped cell listed in the summary (``summary.bad_cells``). Regions a gazetteer hook
+resolves to status ``skip`` (NUTS extra-regio codes, region levels not kept) and
+sector codes that are no sector (:class:`loaders.schemes.NotASector`) are skipped and
+counted.
 """
 
 from __future__ import annotations
@@ -16,7 +25,8 @@ from rox.graph.errors import Problem, ValidationFailed
 from rox.loaders import schemes
 from rox.loaders.claims import Claims
 from rox.loaders.gazetteer import Gazetteer, Place
-from rox.loaders.numbers import parse_value, parse_year
+from rox.loaders.missing_when import MISSING_MARK
+from rox.loaders.numbers import parse_year, value_and_flags
 from rox.loaders.spool import Spool
 from rox.loaders.table_model import Cell, Table
 
@@ -46,6 +56,7 @@ class Validated:
         self.region_ids: dict[str, int] = {}
         self.sector_names: dict[str, str] = {}
         self.keys: dict[int, int] = {}  # (region, code, year) packed -> first line
+        self.flags: dict[int, str] = {}  # (region, code, year) packed -> flags of the value
         self.spool = Spool()
 
     def pairs(self) -> Iterator[tuple[int, int]]:
@@ -66,8 +77,10 @@ class Checker:
         gaz: Gazetteer,
         summary: Any,
         claims: Claims | None = None,
+        bad_values: str = "fail",
     ):
         self.t, self.scheme, self.gaz, self.summary = table, scheme, gaz, summary
+        self.skip_bad = bad_values == "skip"
         self.fname = str(table.spec.path)
         self.v = Validated(claims)
         self.problems: list[Problem] = []
@@ -114,7 +127,7 @@ class Checker:
             y = self._year(cell)
             if y == _BAD:
                 continue
-            value = self._value(cell)
+            value, flags = self._value(cell)
             if value is None:
                 continue
             rid = by_text.get((cell.region, cell.region_name)) or self._region(cell)
@@ -122,7 +135,7 @@ class Checker:
                 continue
             code = codes.get(cell.sector) or self._sector(cell)
             if code is not None:
-                self._keep(cell, rid, code, y, value)
+                self._keep(cell, rid, code, y, value, flags)
         return n
 
     def _estimate(self, n: int) -> int | None:
@@ -159,21 +172,33 @@ class Checker:
             return _BAD
         return self._year(cell)
 
-    def _value(self, cell: Cell) -> float | None:
-        """The value (0.0 after a reported problem, so the row's other fields are still checked), or
-        ``None`` for a missing-value marker (the row is skipped)."""
+    def _value(self, cell: Cell) -> tuple[float | None, str | None]:
+        """The value and its flags (0.0 after a reported problem, so the row's other fields are still
+        checked), or ``None`` for a missing value or a skipped bad one (the row is skipped)."""
         try:
-            value = parse_value(cell.value)
+            value, flags = value_and_flags(cell.value)
         except ValueError as exc:
-            self.problems.append(Problem(self.fname, cell.line, "value", str(exc)))
-            return 0.0
+            return self._bad_value(cell, str(exc))
         if value is None:
-            self.summary.skipped["missing value (" + (cell.value.strip() or "empty") + ")"] += 1
+            self.summary.skipped["missing value (" + _missing_reason(cell.value) + ")"] += 1
         elif self.nonneg and value < 0:
             self.problems.append(
                 Problem(self.fname, cell.line, "value", f"{cell.value.strip()} is negative; {self.kind} cannot be")
             )
-        return value
+        return value, flags
+
+    def _bad_value(self, cell: Cell, reason: str) -> tuple[float | None, str | None]:
+        """A cell that is no number: a problem, or with ``--bad-values skip`` a skipped cell listed."""
+        if cell.value.startswith(MISSING_MARK):
+            self.summary.skipped["missing value (" + cell.value[len(MISSING_MARK) :] + ", --missing-when)"] += 1
+            return None, None
+        problem = Problem(self.fname, cell.line, "value", reason)
+        if not self.skip_bad:
+            self.problems.append(problem)
+            return 0.0, None
+        self.summary.skipped["bad value (--bad-values skip; listed below)"] += 1
+        self.summary.bad_cells.append(str(problem))
+        return None, None
 
     def _region(self, cell: Cell) -> str | None:
         """The region id a region cell is written to (first sight of the text), or ``None`` (reported)."""
@@ -186,6 +211,9 @@ class Checker:
             self.problems.append(Problem(self.fname, line, "region", bad))
             return None
         res = self.gaz.resolve(cell.region, cell.region_name)
+        if res.status == "skip":  # not a territory (NUTS extra-regio) or a region level not kept
+            self.summary.skipped[res.note] += 1
+            return None
         if res.status == "ambiguous":
             self.problems.append(
                 Problem(
@@ -215,6 +243,9 @@ class Checker:
             if bad:
                 raise schemes.CodeError(bad)
             code = self.v.codes[cell.sector] = schemes.parse(self.scheme, cell.sector)
+        except schemes.NotASector as exc:
+            self.summary.skipped[str(exc)] += 1
+            return None
         except schemes.CodeError as exc:
             self.problems.append(Problem(self.fname, cell.line, "sector", str(exc)))
             return None
@@ -222,7 +253,7 @@ class Checker:
             self.v.code_ids[code.id] = len(self.v.code_ids)
         return code
 
-    def _keep(self, cell: Cell, rid: str, code: schemes.Code, y: int | None, value: float) -> None:
+    def _keep(self, cell: Cell, rid: str, code: schemes.Code, y: int | None, value: float, flags: str | None) -> None:
         v = self.v
         if cell.sector_name and code.id not in v.sector_names:
             bad = nul_reason(cell.sector_name)
@@ -244,3 +275,10 @@ class Checker:
             )
         elif not self.problems:
             v.spool.add(key >> 40, (key >> 16) & 0xFFFFFF, value, y)
+            if flags:
+                v.flags[key] = flags
+
+
+def _missing_reason(text: str) -> str:
+    """How a missing cell was written, for the summary (``empty``, ``:``, ``: c``, ``d``)."""
+    return text.strip() or "empty"

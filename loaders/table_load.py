@@ -17,6 +17,7 @@ or changed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections import Counter
@@ -27,9 +28,10 @@ from typing import Any
 
 from rox.graph.errors import Problem, ValidationFailed
 from rox.graph.ids import slugify
-from rox.loaders import hierarchy, profiles, schemes
+from rox.loaders import hierarchy, nuts, profiles, schemes
 from rox.loaders.claims import Claims
 from rox.loaders.gazetteer import Gazetteer
+from rox.loaders.missing_when import masked
 from rox.loaders.table_check import Checker
 from rox.loaders.table_model import Table, TableSpec
 from rox.loaders.table_write import FactRows, write_facts, write_nodes
@@ -54,6 +56,10 @@ class LoadOptions:
     level: str = "finest"
     title: str | None = None
     batch_size: int = BATCH
+    #: ``fail``: a cell that is no number fails the load (all or nothing); ``skip``: skipped and listed
+    bad_values: str = "fail"
+    #: ``(COL, VALUE)``: rows whose column COL equals VALUE have a missing value (``--missing-when``)
+    missing_when: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +79,7 @@ class LoadSummary:
     sectors: int = 0
     nodes_created: int = 0
     unresolved: dict[str, int] = field(default_factory=dict)  # code -> first line
+    bad_cells: list[str] = field(default_factory=list)  # "file:line: value: reason" of cells skipped
     attached: dict[str, str] = field(default_factory=dict)  # code the table resolved to -> existing region id
     unmapped: list[str] = field(default_factory=list)  # sector ids with no rox sector
     hierarchy: str = ""
@@ -93,6 +100,9 @@ class LoadSummary:
             out.append(f"hierarchy: {self.hierarchy}")
         out.append(f"rows read {self.rows_read:,}; loaded {self.rows_loaded:,}; skipped {sum(self.skipped.values()):,}")
         out += [f"  skipped {n:,}: {reason}" for reason, n in self.skipped.most_common()]
+        if self.bad_cells:
+            out.append(f"bad values skipped (--bad-values skip), {len(self.bad_cells):,}:")
+            out += [f"  {b}" for b in self.bad_cells]
         out.append(
             f"HAS_SECTOR created {self.created:,}, changed {self.updated:,}, unchanged {self.unchanged:,}; "
             f"{self.regions:,} regions, {self.sectors:,} sector codes, {self.nodes_created:,} new nodes"
@@ -181,17 +191,46 @@ def _choose(table: Table, opts: LoadOptions) -> _Choices:
         )
     elif kind not in KINDS:
         problems.append(Problem(fname, None, "--kind", f"unknown kind {kind!r} (one of: {', '.join(KINDS)})"))
-    unit = opts.unit or DEFAULT_UNIT.get(kind or "")
+    unit = opts.unit or table.profile_data.get("unit") or DEFAULT_UNIT.get(kind or "")
     if table.population and not opts.unit and unit:
         unit = f"{unit} ({table.population} only)"  # every fact says whom it counts
+    if opts.bad_values not in ("fail", "skip"):
+        problems.append(Problem(fname, None, "--bad-values", f"fail or skip, not {opts.bad_values!r}"))
     gaz = None
     try:
-        gaz = Gazetteer(opts.region_scheme, opts.country, profiles.resolver(table.profile))
+        gaz = Gazetteer(opts.region_scheme, opts.country, _nuts_hooks(table, opts) + profiles.resolver(table.profile))
     except ValueError as exc:
         problems.append(Problem(fname, None, "--region-scheme", str(exc)))
     if problems:
         raise ValidationFailed(problems)
     return _Choices(scheme, kind, unit, gaz)  # type: ignore[arg-type]
+
+
+def _nuts_hooks(table: Table, opts: LoadOptions) -> list[Any]:
+    """The NUTS gazetteer hook for a NUTS table (a Eurostat profile's, or ``--region-scheme nuts*``).
+
+    The version (unless given) and the region levels are read from the codes present: one
+    quick pass over the region column first.
+    """
+    scheme = opts.region_scheme
+    if scheme == "auto":
+        scheme = table.profile_data.get("region_scheme", "")
+    if not scheme.startswith("nuts"):
+        return []
+    level = table.spec.region_level or table.region_level
+    if level not in (None, *nuts.REGION_LEVELS):
+        reason = f"for NUTS tables one of {', '.join(nuts.REGION_LEVELS)}, not {level!r}"
+        raise ValidationFailed([Problem(str(table.spec.path), None, "--region-level", reason)])
+    codes: set[str] = set()
+    with contextlib.suppress(ValueError, OSError):  # an unreadable file: pass 1 reports it with its line
+        codes.update(cell.region for cell in table.rows())
+    version = scheme
+    if scheme == "nuts":
+        version, note = nuts.detect_version(codes)
+        table.notes.append(note)
+    keep, note = nuts.keep_levels(level, nuts.levels_of(codes, version))
+    table.notes.append(note)
+    return [nuts.NutsResolver(version, keep)]
 
 
 def load_table(
@@ -205,7 +244,7 @@ def load_table(
     :class:`RoxError` after rolling back. ``progress(done, total, what)``: see :mod:`loaders.writer`."""
     opts = opts or LoadOptions()
     started = time.perf_counter()
-    table = table or open_table(spec)
+    table = masked(table or open_table(spec), opts.missing_when)
     c = _choose(table, opts)
     summary = LoadSummary(
         file=str(spec.path), source=source_id(table.path), notes=table.notes, warnings=table.warnings, unit=c.unit
@@ -220,7 +259,7 @@ def load_table(
 def _load(s: LoadSession, table: Table, opts: LoadOptions, c: _Choices, summary: LoadSummary) -> None:
     """Check every row (under the lock: the store's regions and facts cannot change meanwhile), then write."""
     claims = Claims.read(s.store, summary.warnings)
-    checker = Checker(table, c.scheme, c.kind, opts.year, c.gaz, summary, claims)
+    checker = Checker(table, c.scheme, c.kind, opts.year, c.gaz, summary, claims, opts.bad_values)
     v = checker.run(s.tell)
     try:
         summary.skipped.update(table.skipped)  # rows the table reader left out (a region level not kept)

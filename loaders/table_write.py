@@ -5,7 +5,8 @@
    ``SUBSECTOR_OF`` to its rox sector; what exists is left as it is (``ON CREATE``);
 2. facts: the spooled rows as ``HAS_SECTOR`` relationships keyed by
    ``<source>|<kind>|<unit>|<year>`` (the key :mod:`loaders.entities` uses), with
-   ``value``, ``unit``, ``kind``, ``year`` and ``source``. Regions and sectors are
+   ``value``, ``unit``, ``kind``, ``year``, ``source`` and the value's ``flags`` (Eurostat's
+``b``, ``p``, ``d``...; absent when there are none). Regions and sectors are
    found by their ``id`` (indexed), once per batch.
 
 A first load of a source (no ``HAS_SECTOR`` with its key prefix) CREATEs the facts:
@@ -47,7 +48,7 @@ def merge_rels(rel: str) -> str:
 
 
 #: Each batch names its regions and sectors once (``$regions``, ``$sectors``: ids); its rows are
-#: ``[region index, sector index, value, year]`` into those lists. The nodes are found by their
+#: ``[region index, sector index, value, year, flags]`` into those lists. The nodes are found by their
 #: indexed ``id`` once per batch, not once per row, which is as fast as the internal-id seeks
 #: used before. A batch whose nodes are not all there writes nothing.
 _NODES = (
@@ -61,7 +62,8 @@ _NODES = (
 HAS_SECTOR = (
     _NODES + "WITH a, b, row, $kp + coalesce(toString(row[3]), '') AS k "
     "MERGE (a)-[r:HAS_SECTOR {key: k}]->(b) "
-    "ON CREATE SET r.value = row[2], r.year = row[3], r.unit = $unit, r.kind = $kind, r.source = $source, r.load_id = $lid "
+    "ON CREATE SET r.value = row[2], r.year = row[3], r.unit = $unit, r.kind = $kind, r.source = $source, "
+    "r.flags = row[4], r.load_id = $lid "
     "WITH a, b, r, row, k WHERE coalesce(r.load_id, '') <> $lid AND (r.value IS NULL OR r.value <> row[2]) "
     "WITH a, b, r, row, k, r.value AS old SET r.undo_load = $lid, r.undo_value = old, r.value = row[2] "
     "RETURN a.id AS start, b.id AS end, k AS key, old"
@@ -69,7 +71,7 @@ HAS_SECTOR = (
 #: Returns how many it created, so a batch that wrote nothing is noticed.
 CREATE_HAS_SECTOR = (
     _NODES + "CREATE (a)-[r:HAS_SECTOR {key: $kp + coalesce(toString(row[3]), ''), value: row[2], year: row[3], "
-    "unit: $unit, kind: $kind, source: $source, load_id: $lid}]->(b) RETURN count(r) AS n"
+    "unit: $unit, kind: $kind, source: $source, load_id: $lid}]->(b) SET r.flags = row[4] RETURN count(r) AS n"
 )
 #: How many of ``$ids`` exist as regions / sectors (checked once before the facts).
 COUNT_REGIONS = "UNWIND $ids AS i MATCH (n:Region {id: i}) RETURN count(n) AS n"
@@ -193,7 +195,7 @@ class FactRows:
 
     def batches(self) -> Iterator[dict[str, Any]]:
         """Batches of ``rows`` with the ``regions`` and ``sectors`` they index (see :data:`HAS_SECTOR`)."""
-        skip_codes, aggregate = self.skip_codes, self.aggregate
+        skip_codes, aggregate, flags = self.skip_codes, self.aggregate, self.v.flags
         batch: list[list[Any]] = []
         regions: dict[int, int] = {}
         sectors: dict[int, int] = {}
@@ -204,8 +206,9 @@ class FactRows:
                 elif aggregate and ((ri << 24) | ci) in aggregate:
                     self.skipped["aggregate code: finer codes inside it are present for the region"] += 1
                 else:
+                    f = flags.get((ri << 40) | (ci << 16) | y) if flags else None
                     batch.append(
-                        [regions.setdefault(ri, len(regions)), sectors.setdefault(ci, len(sectors)), val, y or None]
+                        [regions.setdefault(ri, len(regions)), sectors.setdefault(ci, len(sectors)), val, y or None, f]
                     )
                     if len(batch) >= self.size:
                         yield self._batch(batch, regions, sectors)

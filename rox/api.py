@@ -50,7 +50,6 @@ from rox.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, Result, Store, o
 from rox.loaders import entities
 from rox.loaders.entities import LoadReport, RawRecord
 from rox.loaders.gazetteer import REGION_SCHEMES
-from rox.loaders.profiles.census_in import REGION_LEVELS
 from rox.loaders.schemes import SCHEMES as SECTOR_SCHEMES
 from rox.loaders.table_load import KINDS as TABLE_KINDS
 from rox.loaders.table_load import LoadOptions, LoadSummary
@@ -94,7 +93,6 @@ __all__ = [
     "DEFAULT_TIMEOUT_S",
     "TABLE_KINDS",
     "TABLE_LAYOUTS",
-    "REGION_LEVELS",
     "SECTOR_SCHEMES",
     "REGION_SCHEMES",
     "MATCH_LEVELS",

@@ -34,6 +34,13 @@ def _filter(text: str) -> tuple[str, str]:
     return k.strip(), v.strip()
 
 
+def _missing_rule(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"--missing-when takes COLUMN=VALUE, got {text!r}")
+    k, v = text.split("=", 1)
+    return k.strip(), v.strip()
+
+
 def _add_layout_options(s: argparse.ArgumentParser) -> None:
     """Options that say how the table is laid out and which columns hold what."""
     g = s.add_argument_group("layout and columns")
@@ -93,6 +100,21 @@ def _add_code_options(c: argparse._ArgumentGroup) -> None:
         "--kind", help="what the values are: employment, establishments, gva, exports, imports, turnover, value"
     )
     c.add_argument("--unit", help="unit of the values (e.g. persons, 'GBP million', USD)")
+    c.add_argument(
+        "--bad-values",
+        choices=("fail", "skip"),
+        default="fail",
+        help="a value cell that is no number: fail (default: nothing loaded, every bad cell listed) "
+        "or skip (load the rest; every skipped cell listed in the summary)",
+    )
+    c.add_argument(
+        "--missing-when",
+        action="append",
+        type=_missing_rule,
+        default=[],
+        metavar="COL=VALUE",
+        help="rows whose column COL equals VALUE have a missing value (a suppression flag), not zero; repeatable",
+    )
 
 
 def _add_level_and_write_options(c: argparse._ArgumentGroup) -> None:
@@ -105,9 +127,9 @@ def _add_level_and_write_options(c: argparse._ArgumentGroup) -> None:
     )
     c.add_argument(
         "--region-level",
-        choices=api.REGION_LEVELS,
-        help="Census of India tables: keep the district rows (default; they add up to the state rows), "
-        "the state rows (district 000) or all (both: do not add them up)",
+        help="Census of India tables: district (default; they add up to the state rows), state (district 000) "
+        "or all (both: do not add them up); NUTS tables (Eurostat): finest (default: the finest level present), "
+        "nuts0, nuts1, nuts2, nuts3 or all; US Census SUSB tables: state (default), country (the US row) or all",
     )
     c.add_argument("--title", help="title of the Source node (default: the file name)")
     c.add_argument("--batch-size", type=int, default=10_000, help="rows per write (default 10000)")
@@ -164,6 +186,8 @@ def load_options(args: argparse.Namespace) -> api.LoadOptions:
         level=args.level,
         title=args.title,
         batch_size=max(1, args.batch_size),
+        bad_values=args.bad_values,
+        missing_when=list(args.missing_when),
     )
 
 

@@ -57,15 +57,18 @@ def columns_of(rows: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 def cell(value: Any) -> str:
-    """Flatten a value for a text cell: lists joined by '; ', dicts as JSON.
+    """Flatten a value for a text cell: lists joined by '; ', dicts as JSON; numbers
+    to 10 significant digits (a count of jobs stays whole).
 
     >>> cell([1.5, "rail", None])
     '1.5; rail; '
+    >>> cell(1121805.0), cell(0.123456789012)
+    ('1121805', '0.123456789')
     """
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.10g}"
     if isinstance(value, (list, tuple)):
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):
@@ -85,13 +88,16 @@ def displayable(text: str) -> str:
 
 
 def csv_cell(value: Any) -> str:
-    """A CSV cell: numbers as numbers; text displayable and never a formula.
+    """A CSV cell: numbers as numbers, exactly (the shortest text that reads back as the
+    same float; whole numbers without ``.0``); text displayable and never a formula.
 
-    >>> [csv_cell(v) for v in (-3.5, 7, "-3.5", "@SUM(A1)", "\\tx", "rail")]
-    ['-3.5', '7', "'-3.5", "'@SUM(A1)", "'\\tx", 'rail']
+    >>> [csv_cell(v) for v in (-3.5, 7, 1121805.0, 0.1 + 0.2, "-3.5", "@SUM(A1)", "\\tx", "rail")]
+    ['-3.5', '7', '1121805', '0.30000000000000004', "'-3.5", "'@SUM(A1)", "'\\tx", 'rail']
     """
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return cell(value)
+        return repr(value)
     text = displayable(cell(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 

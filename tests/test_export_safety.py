@@ -154,3 +154,12 @@ def test_cli_json_keeps_names_exact(hostile_db):
     out = rox("query", "regions", "--format", "json", db=db).stdout
     assert "\x1b" not in out and "\u202e" not in out
     assert {r["id"]: r["name"] for r in json.loads(out)} == names
+
+
+def test_csv_numbers_read_back_exactly():
+    """Employment counts and scores survive a CSV round trip (they were cut to 6 digits)."""
+    from rox.api import export
+
+    rows = [{"region": "US-CA", "value": 1121805.0, "score": 0.123456789012345, "n": 2**40}]
+    back = next(csv.DictReader(io.StringIO(export(rows, "csv"))))
+    assert (back["value"], float(back["score"]), int(back["n"])) == ("1121805", 0.123456789012345, 2**40)

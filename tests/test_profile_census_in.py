@@ -74,8 +74,7 @@ def test_region_level_state_and_checks(tmp_path):
     plain.write_text("geo,industry,year,value\nUKF1,30,2021,1\n")
     with pytest.raises(
         ValidationFailed,
-        match=r"--region-level: applies to Census of India tables \(State Code, "
-        r"District Code columns\) only",
+        match=r"--region-level: applies to Census of India tables \(State Code, District Code columns\) or ",
     ):
         open_table(TableSpec(plain, region_level="state"))
     assert REGION_LEVELS == ("district", "state", "all")

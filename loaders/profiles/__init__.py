@@ -22,7 +22,7 @@ decorated with :func:`register` (modules here are imported with the package), an
 its test. Profiles with a :attr:`Profile.layout` add that value to ``--layout``.
 
 >>> sorted(PROFILES)
-['census-in', 'eurostat-tsv']
+['census-in', 'eurostat-sbs', 'eurostat-tsv', 'us-susb']
 >>> [p.name for p in format_profiles()]
 ['eurostat-tsv']
 """

@@ -6,7 +6,11 @@ Recognised by a first line whose first tab-separated field holds a backslash
 (``--layout eurostat`` forces it). The region dimension is ``geo``, the sector
 dimension the first one named ``nace``/``sitc``/``cpa``/``isic``/``hs``/``prod``...
 (``--region-col``/``--sector-col`` name others); ``--filter DIM=VALUE`` keeps one
-value of another dimension.
+value of another dimension. Every other dimension must hold one value once filtered
+(else the load is refused, naming the dimension and its values); a one-valued ``unit``
+dimension is the unit of the values (``THS`` -> thousand persons). The regions are
+NUTS codes, read with the NUTS gazetteer (:mod:`loaders.nuts`): ``FRA`` is the NUTS 1
+French overseas departments, never ISO alpha-3 France.
 
 >>> from pathlib import Path
 >>> p = PROFILES["eurostat-tsv"]
@@ -25,6 +29,22 @@ from rox.loaders.profiles import PROFILES, Head, Profile, register
 from rox.loaders.table_model import Cell, Table, TableSpec
 
 SECTOR_PREFIXES = ("nace", "sitc", "cpa", "isic", "hs", "prod")
+#: Eurostat unit codes -> the unit rox records (others are kept as written)
+UNITS = {
+    "THS": "thousand persons",
+    "THS_PER": "thousand persons",
+    "NR": "number",
+    "PER": "persons",
+    "EUR": "EUR",
+    "MIO_EUR": "EUR million",
+    "PC": "percent",
+}
+
+
+def nuts_table(table: Table) -> None:
+    """Mark a table's regions as NUTS codes (the loader then uses :mod:`loaders.nuts`)."""
+    table.profile_data["region_scheme"] = "nuts"
+    table.region_level = table.spec.region_level or "finest"
 
 
 @register
@@ -34,6 +54,7 @@ class EurostatTsv(Profile):
     name = "eurostat-tsv"
     title = "Eurostat TSV (dimensions in the first column, years as columns)"
     layout = "eurostat"
+    options = frozenset({"region_level"})
 
     def detect(self, head: Head) -> bool:
         first = head.first_line
@@ -47,11 +68,7 @@ class EurostatTsv(Profile):
         sector = spec.sector_col or next((d for d in dims if d.startswith(SECTOR_PREFIXES)), None)
         _check(str(spec.path), dims, region, sector, spec.filters)
         others = [d for d in dims if d not in (region, sector) and d not in spec.filters]
-        if others:
-            notes.append(
-                f"other dimensions {', '.join(others)}: give --filter DIM=VALUE if they hold more than one value"
-            )
-        return Table(
+        t = Table(
             spec,
             "eurostat",
             "eurostat",
@@ -66,6 +83,13 @@ class EurostatTsv(Profile):
             size=size,
             profile=self,
         )
+        values = _one_valued(t, dims, others)
+        if values:
+            notes.append("other dimensions, one value each: " + ", ".join(f"{d}={v}" for d, v in values.items()))
+        if "unit" in values:
+            t.profile_data["unit"] = UNITS.get(values["unit"], values["unit"])
+        nuts_table(t)
+        return t
 
     def rows(self, table: Table) -> Iterator[Cell]:
         dims = table.header[0].split("\\")[0].split(",")
@@ -88,6 +112,32 @@ def _cells(
         region, sector = keys[ri].strip(), keys[si].strip()
         for j, y in years:
             yield Cell(line, region, sector, y, cells[j] if j < len(cells) else "")
+
+
+def _one_valued(table: Table, dims: list[str], others: list[str]) -> dict[str, str]:
+    """The one value of each other dimension (after the filters); a dimension with several is refused."""
+    di = {d: i for i, d in enumerate(dims)}
+    filters = [(di[c], v) for c, v in table.spec.filters.items()]
+    seen: dict[str, set[str]] = {d: set() for d in others}
+    for _line, cells in table.raw_rows():
+        keys = cells[0].split(",") if cells and cells[0].strip() else None
+        if keys is None or len(keys) != len(dims) or any(keys[i].strip() != v for i, v in filters):
+            continue
+        for d in others:
+            seen[d].add(keys[di[d]].strip())
+    problems = [
+        Problem(
+            str(table.spec.path),
+            1,
+            d,
+            f"dimension {d} holds {len(vals)} values ({', '.join(sorted(vals))}); give --filter {d}=VALUE",
+        )
+        for d, vals in seen.items()
+        if len(vals) > 1
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    return {d: vals.pop() for d, vals in seen.items() if vals}
 
 
 def _check(name: str, dims: list[str], region: str | None, sector: str | None, filters: dict[str, str]) -> None:
