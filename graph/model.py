@@ -20,6 +20,12 @@ Graph shape::
     (Region)-[:TRADES_WITH {value, currency, year, direction, flow}]->(Region)
     (Region)-[:SIMILAR_TO {measure, score, rank, params, source}]->(Region)
     (any fact node)-[:SOURCED_FROM]->(Source)
+    (Source)-[:IN_DATASET]->(Dataset)
+
+A ``Dataset`` groups the statistical tables (one ``Source`` each) that hold one kind of
+value in one unit and one sector classification (``rox load-table --dataset NAME``); it
+records its years, region levels and coverage, and the table facts carry its id
+(``HAS_SECTOR.dataset``), so a profile's facts can be selected by dataset.
 
 Every node and relationship carries ``source`` (a Source id); facts taken from a
 document also carry ``evidence``, the sentence quoted from it.
@@ -35,8 +41,9 @@ FIRM = "Firm"
 UNIVERSITY = "University"
 AGREEMENT = "Agreement"
 SOURCE = "Source"
+DATASET = "Dataset"
 
-LABELS: tuple[str, ...] = (REGION, SECTOR, FIRM, UNIVERSITY, AGREEMENT, SOURCE)
+LABELS: tuple[str, ...] = (REGION, SECTOR, FIRM, UNIVERSITY, AGREEMENT, SOURCE, DATASET)
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ REL_TYPES: dict[str, RelType] = {
             "HAS_SECTOR",
             REGION,
             SECTOR,
-            ("value", "unit", "year", "kind", "source", "evidence", "flags"),
+            ("value", "unit", "year", "kind", "source", "evidence", "flags", "dataset"),
             "a region holds a sector; value/unit/year when measured (employment, GVA, exports...)",
         ),
         RelType("SUBSECTOR_OF", SECTOR, SECTOR, doc="taxonomy tree and fine codes under rox sectors"),
@@ -85,6 +92,7 @@ REL_TYPES: dict[str, RelType] = {
             "measure (as Neo4j GDS nodeSimilarity.write); params is the JSON of the run's options",
         ),
         RelType("SOURCED_FROM", "*", SOURCE, ("evidence",), "where a node's facts come from"),
+        RelType("IN_DATASET", SOURCE, DATASET, (), "a statistical table (its Source) is one file of a dataset"),
     )
 }
 
@@ -111,6 +119,20 @@ NODE_PROPERTIES: dict[str, tuple[str, ...]] = {
     UNIVERSITY: ("id", "name", "country", "domain", "source", "evidence"),
     AGREEMENT: ("id", "name", "kind", "date", "source", "evidence"),
     SOURCE: ("id", "title", "kind", "publisher", "date", "url", "file"),
+    DATASET: (
+        "id",
+        "title",
+        "kind",
+        "unit",
+        "scheme",
+        "years",
+        "region_levels",
+        "regions",
+        "region_count",
+        "codes",
+        "code_count",
+        "facts",
+    ),
 }
 
 

@@ -110,10 +110,12 @@ def all_statements() -> dict[str, str]:
 
 
 def _other_loader_statements() -> dict[str, str]:
-    """The table loader's and the rollback's statements (imported here so one call lists them all)."""
-    from rox.loaders import claims, rollback, table_write
+    """The table loader's, the datasets' and the rollback's statements (imported here so one call lists them all)."""
+    from rox.loaders import claims, datasets, rollback, table_write
 
     out = {"table:region_codes": claims.REGION_CODES}
     out.update(table_write.statements())
+    out.update(datasets.statements_sent())
     out.update(rollback.statements())
+    out["rollback:restore_node:Dataset"] = rollback.restore_node("Dataset")
     return out

@@ -9,7 +9,10 @@ under the store's load lock (:mod:`loaders.writer`):
    nothing is counted twice;
 3. pass 2 (:mod:`loaders.table_write`) writes the nodes and the facts in batches, as
    one journaled load: if anything fails after the first write, everything the load
-   created is removed and the values it changed are put back (:mod:`loaders.rollback`).
+   created is removed and the values it changed are put back (:mod:`loaders.rollback`);
+4. the file's dataset (``--dataset``, default its own source; :mod:`loaders.datasets`) is
+   checked before pass 1 (one kind, unit and classification per dataset) and its record
+   updated after the facts, in the same journaled load.
 
 Reloading the same file matches every key with the same value: nothing is created
 or changed.
@@ -28,7 +31,7 @@ from typing import Any
 
 from rox.graph.errors import Problem, ValidationFailed
 from rox.graph.ids import slugify
-from rox.loaders import hierarchy, nuts, profiles, schemes
+from rox.loaders import datasets, hierarchy, nuts, profiles, schemes
 from rox.loaders.claims import Claims
 from rox.loaders.gazetteer import Gazetteer
 from rox.loaders.missing_when import masked
@@ -60,6 +63,8 @@ class LoadOptions:
     bad_values: str = "fail"
     #: ``(COL, VALUE)``: rows whose column COL equals VALUE have a missing value (``--missing-when``)
     missing_when: list[tuple[str, str]] = field(default_factory=list)
+    #: the dataset the table goes into (``--dataset``); ``None``: its own source id
+    dataset: str | None = None
 
 
 @dataclass
@@ -68,6 +73,7 @@ class LoadSummary:
 
     file: str
     source: str
+    dataset: str = ""
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
     rows_loaded: int = 0
@@ -93,7 +99,8 @@ class LoadSummary:
         return self.rows_read / self.seconds if self.seconds else 0.0
 
     def lines(self) -> list[str]:
-        out = [f"file {self.file} -> source {self.source}"]
+        into = f" in dataset {self.dataset}" if self.dataset and self.dataset != self.source else ""
+        out = [f"file {self.file} -> source {self.source}{into}"]
         out += [f"WARNING: {w}" for w in self.warnings]
         out += [f"detected: {n}" for n in self.notes]
         if self.hierarchy:
@@ -246,8 +253,15 @@ def load_table(
     started = time.perf_counter()
     table = masked(table or open_table(spec), opts.missing_when)
     c = _choose(table, opts)
+    datasets.check_name(opts.dataset, str(spec.path))
+    src = source_id(table.path)
     summary = LoadSummary(
-        file=str(spec.path), source=source_id(table.path), notes=table.notes, warnings=table.warnings, unit=c.unit
+        file=str(spec.path),
+        source=src,
+        dataset=opts.dataset or src,
+        notes=table.notes,
+        warnings=table.warnings,
+        unit=c.unit,
     )
     with load_session(store, "table", str(spec.path), progress, opts.batch_size) as s:
         summary.warnings.extend(s.recovered)
@@ -259,6 +273,9 @@ def load_table(
 def _load(s: LoadSession, table: Table, opts: LoadOptions, c: _Choices, summary: LoadSummary) -> None:
     """Check every row (under the lock: the store's regions and facts cannot change meanwhile), then write."""
     claims = Claims.read(s.store, summary.warnings)
+    old, linked = datasets.check(
+        s.store, summary.dataset, summary.source, datasets.Contribution(c.kind, c.unit, c.scheme), summary.file
+    )
     checker = Checker(table, c.scheme, c.kind, opts.year, c.gaz, summary, claims, opts.bad_values)
     v = checker.run(s.tell)
     try:
@@ -272,9 +289,37 @@ def _load(s: LoadSession, table: Table, opts: LoadOptions, c: _Choices, summary:
         def write(s: LoadSession) -> None:
             summary.load_id = s.id
             write_nodes(s, v, summary.source, table.path, opts.title, table)
-            write_facts(s, rows, summary, c.kind, c.unit, summary.source)
+            write_facts(s, rows, summary, c.kind, c.unit, summary.source, summary.dataset)
+            _record_dataset(s, rows, summary, c, old, linked, opts.title or table.path.name)
 
         s.run(write)
     finally:
         v.spool.close()
     summary.attached = dict(claims.attached)
+
+
+def _record_dataset(
+    s: LoadSession,
+    rows: FactRows,
+    summary: LoadSummary,
+    c: _Choices,
+    old: dict[str, Any] | None,
+    linked: bool,
+    file_title: str,
+) -> None:
+    """Add what this load wrote to its dataset's record (:mod:`loaders.datasets`). A file new to the
+    dataset brings all its facts; a reload only those it created."""
+    regions, levels, codes = rows.coverage()
+    add = datasets.Contribution(
+        c.kind,
+        c.unit,
+        c.scheme,
+        rows.years(),
+        levels,
+        regions,
+        codes,
+        summary.created if linked else summary.rows_loaded,
+    )
+    title = file_title if summary.dataset == summary.source else summary.dataset
+    if datasets.write(s, summary.dataset, summary.source, title, old, add):
+        summary.notes.append(f"dataset {summary.dataset}: record updated")

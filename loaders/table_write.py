@@ -5,9 +5,9 @@
    ``SUBSECTOR_OF`` to its rox sector; what exists is left as it is (``ON CREATE``);
 2. facts: the spooled rows as ``HAS_SECTOR`` relationships keyed by
    ``<source>|<kind>|<unit>|<year>`` (the key :mod:`loaders.entities` uses), with
-   ``value``, ``unit``, ``kind``, ``year``, ``source`` and the value's ``flags`` (Eurostat's
-``b``, ``p``, ``d``...; absent when there are none). Regions and sectors are
-   found by their ``id`` (indexed), once per batch.
+   ``value``, ``unit``, ``kind``, ``year``, ``source``, ``dataset`` (:mod:`loaders.datasets`) and
+   the value's ``flags`` (Eurostat's ``b``, ``p``, ``d``...; absent when there are none).
+   Regions and sectors are found by their ``id`` (indexed), once per batch.
 
 A first load of a source (no ``HAS_SECTOR`` with its key prefix) CREATEs the facts:
 pass 1 rejected duplicate keys, so every MERGE would create. Otherwise MERGE, which
@@ -63,7 +63,7 @@ HAS_SECTOR = (
     _NODES + "WITH a, b, row, $kp + coalesce(toString(row[3]), '') AS k "
     "MERGE (a)-[r:HAS_SECTOR {key: k}]->(b) "
     "ON CREATE SET r.value = row[2], r.year = row[3], r.unit = $unit, r.kind = $kind, r.source = $source, "
-    "r.flags = row[4], r.load_id = $lid "
+    "r.flags = row[4], r.dataset = $dataset, r.load_id = $lid "
     "WITH a, b, r, row, k WHERE coalesce(r.load_id, '') <> $lid AND (r.value IS NULL OR r.value <> row[2]) "
     "WITH a, b, r, row, k, r.value AS old SET r.undo_load = $lid, r.undo_value = old, r.value = row[2] "
     "RETURN a.id AS start, b.id AS end, k AS key, old"
@@ -71,7 +71,8 @@ HAS_SECTOR = (
 #: Returns how many it created, so a batch that wrote nothing is noticed.
 CREATE_HAS_SECTOR = (
     _NODES + "CREATE (a)-[r:HAS_SECTOR {key: $kp + coalesce(toString(row[3]), ''), value: row[2], year: row[3], "
-    "unit: $unit, kind: $kind, source: $source, load_id: $lid}]->(b) SET r.flags = row[4] RETURN count(r) AS n"
+    "unit: $unit, kind: $kind, source: $source, dataset: $dataset, load_id: $lid}]->(b) SET r.flags = row[4] "
+    "RETURN count(r) AS n"
 )
 #: How many of ``$ids`` exist as regions / sectors (checked once before the facts).
 COUNT_REGIONS = "UNWIND $ids AS i MATCH (n:Region {id: i}) RETURN count(n) AS n"
@@ -191,6 +192,7 @@ class FactRows:
             self.code_of[i] = cid
         self.skipped: Counter = Counter()
         self.used_codes: set[int] = set()
+        self.used_regions: set[int] = set()
         self.level_reason = f"level other than {level} (--level)"
 
     def batches(self) -> Iterator[dict[str, Any]]:
@@ -216,8 +218,28 @@ class FactRows:
         if batch:
             yield self._batch(batch, regions, sectors)
 
+    def years(self) -> set[int]:
+        """The years of the facts written (those of the codes and pairs the hierarchy plan keeps)."""
+        mask = (1 << 24) - 1
+        keys: Any = self.v.keys
+        if self.skip_codes or self.aggregate:
+            skip, agg = self.skip_codes, self.aggregate
+            keys = (
+                k
+                for k in keys
+                if ((k >> 16) & mask) not in skip and (((k >> 40) << 24) | ((k >> 16) & mask)) not in agg
+            )
+        return {y for y in {k & 0xFFFF for k in keys} if y}
+
+    def coverage(self) -> tuple[set[str], set[str], set[str]]:
+        """The regions (ids), their levels (kinds) and the sector codes the written facts name."""
+        regions = {self.region_of[i] for i in self.used_regions}
+        levels = {self.v.regions[r].kind for r in regions if r in self.v.regions}
+        return regions, levels, {self.code_of[i] for i in self.used_codes}
+
     def _batch(self, rows: list[list[Any]], regions: dict[int, int], sectors: dict[int, int]) -> dict[str, Any]:
         self.used_codes.update(sectors)
+        self.used_regions.update(regions)
         return {
             "rows": rows,
             "regions": [self.region_of[r] for r in regions],
@@ -233,9 +255,12 @@ def _check_nodes(s: LoadSession, v: Validated) -> None:
             raise RoxError(f"{len(ids) - found} node(s) of this table vanished from the store during the load")
 
 
-def write_facts(s: LoadSession, rows: FactRows, summary: Any, kind: str, unit: str | None, src: str) -> None:
-    """Pass 2: the facts, two batches in flight; fills the summary's counts."""
-    params = {"kp": f"{src}|{kind}|{unit or ''}|", "unit": unit, "kind": kind, "source": src}
+def write_facts(
+    s: LoadSession, rows: FactRows, summary: Any, kind: str, unit: str | None, src: str, dataset: str | None = None
+) -> None:
+    """Pass 2: the facts, two batches in flight; fills the summary's counts. The facts it creates
+    carry ``dataset`` (default: the source id)."""
+    params = {"kp": f"{src}|{kind}|{unit or ''}|", "unit": unit, "kind": kind, "source": src, "dataset": dataset or src}
     _check_nodes(s, rows.v)
     first_load = s.store.run(ANY_WITH_PREFIX, {"kp": params["kp"]})[0]["n"] == 0
     summary.notes.append(

@@ -13,6 +13,8 @@ Examples (the real files in ``../shared/data``; see docs/load-table.md)::
     rox load-table world_trade_avg_1998_to_2000.csv --sector-scheme sitc2 --kind exports --unit USD
     rox load-table ons_regional_gva_table2b_itl2_chained_volume_2019_gbp_million.csv --kind gva --unit "GBP million (2019 prices)"
     rox load-table DDW_B18_1900_NIC_FINAL_STATE_WEST_BENGAL-2011.csv        # Census of India B-18: all detected
+    rox load-table DDW_B18_0800_NIC_FINAL_STATE_RAJASTHAN-2011.csv --dataset in-census2011-b18
+    rox datasets --format json                                              # the datasets and their coverage
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import sys
 from typing import Any
 
 from rox import api
-from rox.cli import command, extension, open_rox, terminal_progress
+from rox.cli import add_format, command, emit, extension, open_rox, terminal_progress
 
 HELP = "load a region x sector table (long/wide CSV, XLSX, Eurostat TSV) with code crosswalks, all or nothing"
 
@@ -132,6 +134,12 @@ def _add_level_and_write_options(c: argparse._ArgumentGroup) -> None:
         "nuts0, nuts1, nuts2, nuts3 or all; US Census SUSB tables: state (default), country (the US row) or all",
     )
     c.add_argument("--title", help="title of the Source node (default: the file name)")
+    c.add_argument(
+        "--dataset",
+        metavar="NAME",
+        help="the dataset the table goes into (default: its own source, src-file-<file name>); several files "
+        "of one kind, unit and sector classification can form one dataset (rox datasets lists them)",
+    )
     c.add_argument("--batch-size", type=int, default=10_000, help="rows per write (default 10000)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -151,6 +159,11 @@ def add_parser(sub: Any) -> None:
     c = s.add_argument_group("codes and values")
     _add_code_options(c)
     _add_level_and_write_options(c)
+    d = sub.add_parser(
+        "datasets",
+        help="the datasets of this store: kind, unit, classification, years, region levels, coverage, files",
+    )
+    add_format(d)
 
 
 def table_spec(args: argparse.Namespace) -> api.TableSpec:
@@ -188,6 +201,7 @@ def load_options(args: argparse.Namespace) -> api.LoadOptions:
         batch_size=max(1, args.batch_size),
         bad_values=args.bad_values,
         missing_when=list(args.missing_when),
+        dataset=args.dataset,
     )
 
 
@@ -203,4 +217,44 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop()
     print("\n".join(summary.lines()))
+    return 0
+
+
+def span(values: list[Any] | None, shown: int = 6) -> str:
+    """A list for a table cell: a run of years as ``first-last``, else the first ``shown`` items and a count.
+
+    >>> span([2015, 2016, 2017]), span([2011]), span([2008, 2015]), span(list("abcdefgh"), 3), span(None)
+    ('2015-2017', '2011', '2008, 2015', 'a, b, c ... (8)', '')
+    """
+    items = list(values or [])
+    if len(items) > 2 and all(isinstance(v, int) for v in items) and items == list(range(items[0], items[-1] + 1)):
+        return f"{items[0]}-{items[-1]}"
+    more = f" ... ({len(items)})" if len(items) > shown else ""
+    return ", ".join(str(v) for v in items[:shown]) + more
+
+
+def dataset_rows(rows: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
+    """``rox datasets`` rows: in a table the lists are shortened (:func:`span`) and the region list left
+    out; json and csv carry every list in full."""
+    if fmt != "table":
+        return rows
+    keep = ("id", "kind", "unit", "scheme", "years", "region_levels", "region_count", "code_count", "facts", "files")
+    out = []
+    for r in rows:
+        row = {k: r.get(k) for k in keep}
+        row["years"], row["region_levels"] = span(r.get("years")), span(r.get("region_levels"))
+        row["codes"] = span(r.get("codes"), 4)
+        out.append(row)
+    return out
+
+
+@command("datasets")
+def datasets(args: argparse.Namespace) -> int:
+    """List the datasets (see :meth:`rox.api.Rox.datasets`)."""
+    with open_rox(args) as rx:
+        rows = rx.datasets()
+    if not rows and args.format == "table":
+        print("no datasets yet: rox load-table FILE [--dataset NAME] makes one")
+        return 0
+    emit(dataset_rows(rows, args.format), args.format)
     return 0

@@ -181,10 +181,11 @@ def test_undo_a_table_load_and_an_entity_load(db, tmp_path):
     with pytest.raises(RoxError, match=f"load {first.load_id} .* is followed by load {second.load_id}"):
         undo_load(store, first.load_id)
     msg = undo_load(store, second.load_id)
-    # 500 new facts, 6 new HS codes with their SUBSECTOR_OF; 1,000 values put back
+    # 500 new facts, 6 new HS codes with their SUBSECTOR_OF; 1,000 values put back, and the
+    # dataset's record (its codes grew by 6) put back as it was
     assert msg == (
         f"undid load {second.load_id} of {table}: removed 506 relationships and 6 nodes it had created "
-        "and restored 1000 changed values"
+        "and restored 1001 changed values"
     )
     assert (facts(store), store.run("MATCH (n) RETURN count(n) AS n")) == after_first
     with pytest.raises(RoxError, match="is undone, not done: there is nothing to undo"):

@@ -152,6 +152,35 @@ def test_trade_links(demo_store):
     assert gb_cn and gb_cn[0]["value"] == 22_000_000_000
 
 
+def test_datasets(empty_store, tmp_path):
+    """The demo has no statistical tables: two small ones loaded into one dataset here."""
+    from rox.loaders.table_load import LoadOptions, load_table
+    from rox.loaders.tables import TableSpec
+
+    assert q(empty_store, "datasets") == []
+    opts = LoadOptions(sector_scheme="sic2007", kind="employment", dataset="uk-bres")
+    for name, rows in (("a.csv", "TLF1,29,2021,100\nTLG3,30,2021,5\n"), ("b.csv", "TLF1,29,2020,90\n")):
+        (tmp_path / name).write_text("region,sector,year,value\n" + rows, encoding="utf-8")
+        load_table(empty_store, TableSpec(tmp_path / name), opts)
+    (row,) = q(empty_store, "datasets")
+    assert {k: row[k] for k in ("id", "kind", "unit", "scheme", "years", "region_count", "code_count", "facts")} == {
+        "id": "uk-bres",
+        "kind": "employment",
+        "unit": "persons",
+        "scheme": "sic2007",
+        "years": [2020, 2021],
+        "region_count": 2,
+        "code_count": 2,
+        "facts": 3,
+    }
+    assert (row["files"], row["sources"]) == (2, ["src-file-a-csv", "src-file-b-csv"])
+    assert (row["codes"], row["regions"], row["region_levels"]) == (
+        ["sic2007:29", "sic2007:30"],
+        ["TLF1", "TLG3"],
+        ["statistical-region"],
+    )
+
+
 def test_parameters_are_checked(demo_store):
     with pytest.raises(RoxError, match=r"missing parameter\(s\) b"):
         q(demo_store, "shared-sectors", a=DERBY)

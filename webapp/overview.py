@@ -1,4 +1,5 @@
-"""Overview: what is loaded (counts by label and relationship), the sources, a map of the regions.
+"""Overview: what is loaded (counts by label and relationship), the sources, the datasets
+(kind, unit, classification, years, region levels, coverage), a map of the regions.
 
 The map is an Altair chart (a graticule and one marker per region with coordinates);
 it needs no map tiles, so it works offline.
@@ -59,6 +60,48 @@ def region_map(rows: list[dict[str, Any]]):
     return (sphere + grid + dots).project(**projection).properties(height=420)
 
 
+def short(values: list[Any] | None, shown: int = 5) -> str:
+    """A coverage list for a table cell: its first ``shown`` items and how many there are.
+
+    >>> short(["sic2007:29", "sic2007:30"]), short(list("abcdefg"), 3), short(None)
+    ('sic2007:29, sic2007:30', 'a, b, c ... (7)', '')
+    """
+    items = list(values or [])
+    more = f" ... ({len(items)})" if len(items) > shown else ""
+    return ", ".join(str(v) for v in items[:shown]) + more
+
+
+DATASET_COLUMNS = [
+    "id",
+    "title",
+    "kind",
+    "unit",
+    "scheme",
+    "years",
+    "region_levels",
+    "region_count",
+    "code_count",
+    "facts",
+    "files",
+    "codes",
+]
+
+
+def datasets_section() -> None:
+    """The datasets (``rox datasets``): one row each, the code list shortened; downloads carry every list."""
+    st.subheader("Datasets")
+    rows = common.get_rox().datasets()
+    shown = [{**r, "codes": short(r.get("codes"))} for r in rows]
+    common.table_or_note(
+        shown,
+        key="ov-datasets",
+        note="No datasets yet: load a statistical table (Load data, or rox load-table FILE --dataset NAME).",
+        columns=DATASET_COLUMNS,
+    )
+    if rows:
+        common.download_buttons(rows, common.file_stem("datasets"), key="dl-datasets")
+
+
 def render() -> None:
     st.title("rox - Region Overlap eXplorer")
     st.caption("Partner regions by industry overlap, with the reasons and the source of every fact.")
@@ -109,3 +152,5 @@ def render() -> None:
         column_config={"url": st.column_config.LinkColumn("url")},
     )
     common.download_buttons(sources, common.file_stem("sources"), key="dl-sources")
+
+    datasets_section()
