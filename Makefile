@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make demo   set up, load the demo data into the embedded store, show Derby's partners, open the app
+#   make demo   set up, load the demo data and the bundled real statistics into the embedded store,
+#               show Derby's partners and a real-statistics match, open the app
 #   make test   set up (Python deps, npm linter, compose validator, chromium), lint, and run the whole test suite
 .PHONY: demo test lint setup setup-test bench
 
@@ -11,8 +12,9 @@ setup-test:
 	bash scripts/setup-test-tools.sh
 
 demo: setup
-	.venv/bin/rox demo
+	.venv/bin/rox demo --statistics
 	.venv/bin/rox match Derby --top 5
+	.venv/bin/rox match "Derbyshire and Nottinghamshire" --source src-file-uk-ons-bres-2021-csv-gz --top 5
 	.venv/bin/rox app
 
 lint: setup-test

@@ -23,7 +23,7 @@ import json
 import math
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ __all__ = [
     "MatchResult",
     "Result",
     "LoadReport",
+    "DemoReport",
     "LoadSummary",
     "FileCheck",
     "RawRecord",
@@ -103,6 +104,7 @@ __all__ = [
     "APP_SETTINGS",
     # store-free functions
     "demo_dir",
+    "statistics_dir",
     "measure_names",
     "measure_catalogue",
     "named_queries",
@@ -168,6 +170,23 @@ def demo_dir() -> Path:
         if (base / "data" / "demo").is_dir():
             return base / "data" / "demo"
     raise NotFound("the demo dataset (data/demo) was not found; set ROX_DEMO_DIR to its folder")
+
+
+def statistics_dir() -> Path:
+    """The bundled starter statistics (``data/statistics``: real ONS, Eurostat, US Census
+    and world-trade tables, see its README), loaded by ``rox demo --statistics``."""
+    for base in (PROJECT_DIR, Path.cwd()):
+        if (base / "data" / "statistics").is_dir():
+            return base / "data" / "statistics"
+    raise NotFound("the bundled statistics (data/statistics) were not found beside the project")
+
+
+@dataclass
+class DemoReport(LoadReport):
+    """What :meth:`Rox.load_demo` merged: the entity demo's counts (a :class:`LoadReport`)
+    and, with ``statistics=True``, one :class:`LoadSummary` per bundled table."""
+
+    tables: list[LoadSummary] = field(default_factory=list)
 
 
 def measure_names() -> list[str]:
@@ -419,9 +438,22 @@ class Rox:
         called as records are checked and written (see :data:`Progress`)."""
         return entities.load_paths(self.store, paths, progress=progress)
 
-    def load_demo(self, progress: Progress | None = None) -> LoadReport:
-        """Load the demo dataset built from the two seed documents."""
-        return self.load([demo_dir()], progress)
+    def load_demo(self, progress: Progress | None = None, *, statistics: bool = False) -> DemoReport:
+        """Load the demo dataset built from the two seed documents; with ``statistics``, then
+        the bundled real statistics (:func:`statistics_dir`), each table as its own load.
+        Idempotent: loading again changes nothing."""
+        from dataclasses import fields
+
+        from rox.loaders.starter import check_folder, load_starter
+
+        folder = statistics_dir() if statistics else None
+        if folder is not None:
+            check_folder(folder)  # before anything is written
+        entities_report = self.load([demo_dir()], progress)
+        report = DemoReport(**{f.name: getattr(entities_report, f.name) for f in fields(entities_report)})
+        if folder is not None:
+            report.tables = load_starter(self.store, folder, progress)
+        return report
 
     def load_table(
         self,
@@ -492,6 +524,12 @@ class Rox:
     def sectors(self) -> list[dict[str, Any]]:
         """Every sector: id, name and its place in the taxonomy."""
         return self.query("sectors")
+
+    def datasets(self) -> list[dict[str, Any]]:
+        """Every dataset (``load_table(..., LoadOptions(dataset=NAME))``; default: the file's source):
+        id, title, kind, unit, scheme, years, region_levels, region_count, code_count, facts,
+        files, sources (its files' Source ids), codes and regions (the coverage lists)."""
+        return self.query("datasets")
 
     def schema(self) -> list[dict[str, Any]]:
         """The model: each label and relationship type with its properties and count."""

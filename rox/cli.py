@@ -110,7 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_general(sub: Any) -> None:
-    sub.add_parser("demo", help="load the demo dataset (Derby-Hefei, Midlands-Maharashtra and comparators)")
+    s = sub.add_parser("demo", help="load the demo dataset (Derby-Hefei, Midlands-Maharashtra and comparators)")
+    s.add_argument(
+        "--statistics",
+        action="store_true",
+        help="then load the bundled real statistics (data/statistics: ONS BRES 2021, Eurostat SBS 2015, "
+        "US SUSB 2021, world trade 1998-2000)",
+    )
     s = sub.add_parser("load", help="validate and load entity files (YAML/CSV) or folders of them")
     s.add_argument("paths", nargs="+", metavar="PATH")
 
@@ -184,9 +190,14 @@ def terminal_progress(enabled: bool) -> tuple[api.Progress | None, Callable[[], 
     prog.start()
 
     def update(done: int, total: int | None, what: str) -> None:
+        now = time.perf_counter()
         if not current or current["total"] != total:
-            current.update(task=prog.add_task(what, total=total or None, rate=0.0), total=total, t0=time.perf_counter())
-        rate = done / max(time.perf_counter() - current["t0"], 1e-9)
+            current.update(task=prog.add_task(what, total=total or None, rate=0.0), total=total)
+        if current.get("what") != what or done < current.get("done", 0):  # a new step: its own rate
+            current.update(what=what, t0=now, d0=done)
+        current["done"] = done
+        elapsed = now - current["t0"]
+        rate = (done - current["d0"]) / elapsed if elapsed > 0.05 else 0.0
         prog.update(current["task"], description=what, completed=done, total=total or None, rate=rate)
 
     return update, prog.stop
@@ -205,7 +216,18 @@ def emit(rows: Any, fmt: str, meta: Any = None, out: str | None = None) -> None:
 
 @command("demo")
 def _demo(args: argparse.Namespace) -> int:
-    return _load_entities(args, None)
+    if not args.statistics:
+        return _load_entities(args, None)
+    progress, stop = terminal_progress(sys.stderr.isatty())
+    try:
+        with open_rox(args) as rx:
+            report = rx.load_demo(progress, statistics=True)
+    finally:
+        stop()
+    _report(report)
+    for summary in report.tables:
+        print("\n".join(summary.lines()))
+    return 0
 
 
 @command("load")

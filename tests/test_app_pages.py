@@ -134,6 +134,45 @@ def test_overview_counts_sources_and_map(env):
     assert any("7 of 7 regions have coordinates" in c.value for c in at.caption)
 
 
+def test_overview_lists_the_datasets(monkeypatch, tmp_path):
+    from rox.api import LoadOptions, Rox
+
+    db = tmp_path / "rox.db"
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(db))
+    with Rox.open(db=str(db)) as rx:
+        rx.load([ROOT / "data" / "demo"])
+    at = page("overview").run()
+    no_exceptions(at)
+    assert "Datasets" in [h.value for h in at.subheader]
+    assert any(c.value.startswith("No datasets yet") for c in at.caption)
+    assert len(at.get("download_button")) == 3  # the sources' only
+    table = tmp_path / "bres.csv"
+    table.write_text("region,sector,year,value\nTLF1,29,2021,100\nTLG3,30,2021,5\nTLG3,29,2020,7\n")
+    with Rox.open(db=str(db)) as rx:
+        rx.load_table(table, LoadOptions(sector_scheme="sic2007", kind="employment", dataset="uk-bres"))
+    at = page("overview").run()
+    no_exceptions(at)
+    (row,) = frame(at, "id", "unit", "scheme", "code_count").to_dict("records")
+    assert row == {
+        "id": "uk-bres",
+        "title": "uk-bres",
+        "kind": "employment",
+        "unit": "persons",
+        "scheme": "sic2007",
+        "years": "2020; 2021",
+        "region_levels": "statistical-region",
+        "region_count": 2,
+        "code_count": 2,
+        "facts": 3,
+        "files": 1,
+        "codes": "sic2007:29, sic2007:30",
+    }
+    # the sources' three downloads, then the datasets' (their JSON keeps every list in full)
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Download CSV", "Download XLSX", "Download JSON"] * 2
+
+
 def test_overview_map_has_no_tiles():
     from rox.webapp.overview import region_map
 
@@ -486,3 +525,32 @@ def test_load_page_lists_problems_from_an_upload(env):
     no_exceptions(at)
     assert [t.label for t in at.tabs] == ["Entity files", "Statistical tables", "Demo data"]
     assert at.button(key="ld-demo")
+
+
+def test_load_page_demo_with_real_statistics_button(monkeypatch, tmp_path):
+    """The Demo data tab's second button loads the demo and the bundled statistics
+    (:meth:`Rox.load_demo` with ``statistics=True``); the report lists each table."""
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    db = tmp_path / "fresh.db"
+    monkeypatch.setenv("ROX_DB", str(db))
+    at = page("load").run()
+    no_exceptions(at)
+    assert at.button(key="ld-demo").label == "Load the demo dataset"
+    assert at.button(key="ld-demo-stats").label == "Load the demo with real statistics"
+    at.button(key="ld-demo-stats").click().run()
+    no_exceptions(at)
+    assert any("Loaded." in s.value for s in at.success)
+    report = frame(at, "kind", "name", "written")
+    tables = report[report["kind"] == "table"]
+    assert list(tables["name"]) == [
+        "src-file-uk-ons-bres-2021-csv-gz",
+        "src-file-eu-sbs-2015-csv-gz",
+        "src-file-us-susb-2021-csv-gz",
+        "src-file-world-trade-1998-2000-csv-gz",
+    ]
+    assert list(tables["written"]) == [3_520, 16_900, 1_018, 124_336]
+    from rox.api import Rox
+
+    with Rox.open(db=str(db)) as rx:
+        sources = {r["id"] for r in rx.cypher("MATCH (s:Source) RETURN s.id AS id").rows}
+        assert set(tables["name"]) <= sources and "GB-DER" in {r["id"] for r in rx.regions()}
