@@ -165,7 +165,7 @@ def _fmt(v: Any) -> str:
 
 
 def _sector_text(key: str, s: Mapping[str, Any]) -> str:
-    if key == "complementary_sectors":
+    if key == "complementary_sectors" and "density" in s:
         return f"{s['sector']} (density {_fmt(s.get('density'))}, partner RCA {_fmt(s.get('b_rca'))})"
     if s.get("a_rca") is not None:
         return f"{s['sector']} (RCA {_fmt(s.get('a_rca'))}/{_fmt(s.get('b_rca'))})"
@@ -185,6 +185,8 @@ def flatten(row: Mapping[str, Any]) -> dict[str, Any]:
             out[k] = "; ".join(_sector_text(k, s) for s in v)
         elif k in BRIDGE_KEYS:
             out[k] = "; ".join(_bridge_text(b) for b in v)
+        elif k == "caveats":  # cross-dataset rows (rox.queries.cross_match)
+            out[k] = "; ".join(v)
         else:
             out[k] = v
     return out

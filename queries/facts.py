@@ -17,7 +17,7 @@ from rox.queries.matrix import RegionSectorMatrix
 
 __all__ = ["LEVELS", "build_matrix", "select_facts", "taxonomy_parent"]
 
-LEVELS = ("fine", "taxonomy")
+LEVELS = ("fine", "taxonomy", "division", "section")
 Row = Mapping[str, Any]
 
 
@@ -129,6 +129,8 @@ def build_matrix(
     """
     if level not in LEVELS:
         raise UsageError(f"unknown level {level!r}; levels: {', '.join(LEVELS)}")
+    if level not in ("fine", "taxonomy"):
+        raise RoxError(f"level {level} compares named datasets (rox load-table --dataset); these facts have none")
     facts, mode, data_source = select_facts(fact_rows, source, target)
     if level == "taxonomy":
         up = taxonomy_parent(sector_rows)

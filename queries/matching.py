@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rox.graph.errors import NotFound, RoxError, UsageError
-from rox.queries import explain, fetch, measures, rank
+from rox.queries import cross_match, explain, fetch, measures, rank
 from rox.queries.blend import COMPONENTS, DEFAULT_WEIGHTS, link_strength, parse_weights
 from rox.queries.explain import flatten
 from rox.queries.facts import LEVELS, select_facts
@@ -42,6 +42,7 @@ from rox.queries.measures import measure_names
 from rox.queries.options import FactOptions, MatchOptions
 from rox.queries.places import hierarchy_of
 from rox.queries.rank_input import RankInput
+from rox.queries.registry import run_named
 
 __all__ = [
     "COMPONENTS",
@@ -96,9 +97,39 @@ def _target(facts: fetch.Facts, region: str, year: int | None) -> int:
     return facts.matrix.index_of(region)
 
 
+def on_datasets(store: Any, region: str, opts: FactOptions) -> bool:
+    """Whether a request goes through the named datasets (:mod:`rox.queries.cross_match`):
+    at ``division``/``section`` level, with ``dataset``/``peer_datasets``, or when all
+    the region's facts are in named datasets and no ``source`` is given. Else today's
+    path (regions described by documents, ``--source``)."""
+    if opts.level in ("division", "section") or opts.dataset or getattr(opts, "peer_datasets", None):
+        return True
+    if opts.source is not None:
+        return False
+    got = run_named(store, "region-datasets", {"region": region})
+    return bool(got) and all(r["dataset"] is not None for r in got)
+
+
+def _match_datasets(store: Any, region: str, opts: MatchOptions) -> MatchResult:
+    rows, extra, notes = cross_match.match_datasets(store, region, opts)
+    meta = {r["id"]: r for r in run_named(store, "regions")}
+    if opts.explain and rows:
+        bridges = fetch.read_bridges(store, region, [r["region"] for r in rows])
+        for r in rows:
+            r.update({k: v for k, v in bridges[r["region"]].items()})
+    facts = fetch.Facts(None, "values", extra["dataset"], {}, meta)  # type: ignore[arg-type]
+    params = _params(region, opts, facts, extra.pop("candidates"))
+    params.update(extra)
+    params["presence_rule"] = opts.presence_rule
+    params["peer_datasets_asked"] = list(opts.peer_datasets) if opts.peer_datasets else None
+    return MatchResult(rows, params, notes)
+
+
 def match(store: Any, region: str, *, options: MatchOptions | None = None, **keywords: Any) -> MatchResult:
     """Rank partner regions for ``region`` (an id); see the module doc and :class:`MatchOptions`."""
     opts = MatchOptions.of(options, **keywords)
+    if on_datasets(store, region, opts):
+        return _match_datasets(store, region, opts)
     spec = measures.spec(opts.measure)
     facts = fetch.read_facts(store, region, opts, graph=spec.input == "graph")  # fetch
     target = _target(facts, region, opts.year)
@@ -163,6 +194,9 @@ def compare(store: Any, a: str, b: str, *, options: FactOptions | None = None, *
     if a == b:
         raise UsageError(f"compare needs two different regions, got {a!r} twice")
     opts = FactOptions.of(options, **keywords)
+    if on_datasets(store, a, opts):
+        view = cross_match.compare_datasets(store, a, b, opts)
+        return {"value_mode": "values", "data_source": view["a_side"]["dataset"], **view}
     facts = fetch.read_facts(store, a, opts, regions=False)
     for r in (a, b):
         if r not in facts.matrix._index:

@@ -41,7 +41,7 @@ def balassa_rca(values: sp.spmatrix | np.ndarray) -> sp.csr_matrix:
     >>> balassa_rca(np.array([[1.0, 1.0], [0.0, 2.0]])).toarray().tolist()
     [[2.0, 0.6666666666666666], [0.0, 1.3333333333333333]]
     """
-    x = sp.csr_matrix(values, dtype=float)
+    x = sp.csr_matrix(values, dtype=float, copy=True)  # never prune the caller's matrix in place
     x.eliminate_zeros()
     row = np.asarray(x.sum(axis=1)).ravel()
     col = np.asarray(x.sum(axis=0)).ravel()
@@ -70,7 +70,7 @@ def presence(rca: sp.spmatrix | np.ndarray, threshold: float = 1.0, strict: bool
     >>> presence(R, strict=True).toarray().tolist()
     [[1.0, 0.0], [0.0, 0.0]]
     """
-    out = sp.csr_matrix(rca, dtype=float)
+    out = sp.csr_matrix(rca, dtype=float, copy=True)  # never prune the caller's matrix in place
     out.eliminate_zeros()
     keep = out.data > threshold if strict else out.data >= threshold
     out.data = keep.astype(float)

@@ -40,18 +40,23 @@ def _codes(values: Iterable[str] | str | None, upper: bool = False) -> tuple[str
 
 @dataclass(frozen=True)
 class FactOptions:
-    """Which facts (``year``, ``source``, sector ``level``) and the presence rule
-    (``RCA >= threshold``; ``strict``: ``>``)."""
+    """Which facts (``year``, ``source``, sector ``level``, the target's ``dataset`` when
+    it is in several) and the presence rule (``RCA >= threshold``; ``strict``: ``>``)."""
 
     year: int | None = None
     source: str | None = None
     threshold: float = 1.0
     strict: bool = False
     level: str = "fine"
+    dataset: str | None = None
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise UsageError(f"unknown level {self.level!r}; levels: {', '.join(LEVELS)}")
+        if self.source is not None and (self.dataset is not None or self.level in ("division", "section")):
+            raise UsageError(
+                "--source picks one table's facts; it does not go with --dataset or --level division|section"
+            )
 
     @property
     def presence_rule(self) -> str:
@@ -75,7 +80,8 @@ class FactOptions:
 class MatchOptions(FactOptions):
     """Everything ``match`` takes besides the store and the region (see ``rox match --help``).
 
-    ``countries`` (upper-cased) and ``kinds`` become sorted tuples; ``weights`` (text
+    ``countries`` (upper-cased), ``kinds`` and ``peer_datasets`` (the datasets candidates
+    come from) become sorted tuples; ``weights`` (text
     ``"overlap=0.6,links=0.4"`` or a mapping) apply to ``blend`` only and are parsed
     here (``blend`` without weights uses the defaults).
     """
@@ -91,6 +97,7 @@ class MatchOptions(FactOptions):
     weights: Any = None
     include_related: bool = False
     explain: bool = True
+    peer_datasets: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.measure not in measure_names():
@@ -102,6 +109,7 @@ class MatchOptions(FactOptions):
         super().__post_init__()
         object.__setattr__(self, "countries", _codes(self.countries, upper=True))
         object.__setattr__(self, "kinds", _codes(self.kinds))
+        object.__setattr__(self, "peer_datasets", _codes(self.peer_datasets))
         if self.measure == "blend":
             object.__setattr__(self, "weights", tuple(parse_weights(self._weights_given()).items()))
 

@@ -36,7 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from rox.queries.blend import DEFAULT_WEIGHTS, Evidence
-from rox.queries.matrix import RegionSectorMatrix, balassa_rca
+from rox.queries.matrix import RegionSectorMatrix, balassa_rca, presence
 
 __all__ = ["INPUTS", "Components", "RankInput", "RegionGraph", "Relatedness", "whole_graph"]
 
@@ -103,6 +103,7 @@ class RankInput:
     evidence: Evidence | None = None
     candidates: np.ndarray | None = None
     weights: Mapping[str, float] | None = None
+    given_rca: sp.csr_matrix | None = None  # RCA computed elsewhere (per dataset: rox.queries.cross)
 
     def __post_init__(self) -> None:
         if self.mode is None:
@@ -118,6 +119,8 @@ class RankInput:
 
     @cached_property
     def presence(self) -> sp.csr_matrix:
+        if self.mode == "values" and self.given_rca is not None:
+            return presence(self.given_rca, self.threshold, self.strict)
         if self.mode == "values":
             return self.matrix.presence(self.threshold, self.strict)
         links = self.matrix.values.copy()
@@ -131,7 +134,7 @@ class RankInput:
 
     @cached_property
     def rca(self) -> sp.csr_matrix:
-        return balassa_rca(self.matrix.values)
+        return balassa_rca(self.matrix.values) if self.given_rca is None else self.given_rca
 
     @property
     def explained_rca(self) -> sp.csr_matrix | None:

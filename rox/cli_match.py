@@ -16,6 +16,8 @@ from rox.cli import command, emit, extension, open_rox, positive
 from rox.output import FORMATS, json_text
 
 MATCH_TABLE_COLUMNS = ("rank", "region", "name", "country", "score", "shared_sectors", "firms", "agreements")
+#: the columns a match on named datasets adds to the table view
+DATASET_TABLE_COLUMNS = ("dataset", "year", "caveats")
 
 
 def _add_matrix_options(s: argparse.ArgumentParser) -> None:
@@ -26,10 +28,15 @@ def _add_matrix_options(s: argparse.ArgumentParser) -> None:
         "--level",
         choices=api.MATCH_LEVELS,
         default="fine",
-        help="sector level: codes as loaded, or rolled up to the rox taxonomy",
+        help="sector level: codes as loaded (one dataset), rolled up to the rox taxonomy, or ISIC Rev. 4 "
+        "division or section (datasets of different classifications compared; docs/matching-across-datasets.md)",
     )
     s.add_argument("--threshold", type=float, default=1.0, help="presence: RCA >= threshold (default 1)")
     s.add_argument("--strict", action="store_true", help="presence: RCA > threshold")
+
+
+def _add_dataset_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--dataset", metavar="NAME", help="the target's dataset, when its facts are in several")
 
 
 @extension
@@ -39,6 +46,7 @@ def add_commands(sub: Any) -> None:
     s.add_argument("a")
     s.add_argument("b")
     _add_matrix_options(s)
+    _add_dataset_option(s)
     s.add_argument("--format", choices=("table", "json"), default="table")
     _add_similar(sub)
 
@@ -54,13 +62,28 @@ def _add_match(sub: Any) -> None:
     s.add_argument("--measure", default="jaccard", choices=api.measure_names())
     s.add_argument("--top", type=positive(int), default=10)
     _add_matrix_options(s)
+    _add_dataset_option(s)
+    s.add_argument(
+        "--peer-dataset",
+        action="append",
+        dest="peer_datasets",
+        metavar="NAME",
+        help="candidates only from this dataset (repeat; default: every dataset expressible at the level)",
+    )
     s.add_argument("--exclude-same-country", action="store_true")
     s.add_argument(
         "--include-related",
         action="store_true",
         help="keep the regions containing REGION or inside it (left out by default)",
     )
-    s.add_argument("--country", action="append", dest="countries", metavar="CC", help="only these countries (repeat)")
+    s.add_argument(
+        "--country",
+        "--countries",
+        action="append",
+        dest="countries",
+        metavar="CC",
+        help="only these countries (repeat)",
+    )
     s.add_argument("--kind", action="append", dest="kinds", metavar="KIND", help="only these region kinds (repeat)")
     s.add_argument("--min-population", type=int)
     s.add_argument("--max-population", type=int)
@@ -119,11 +142,14 @@ def _match(args: argparse.Namespace) -> int:
             min_sectors=args.min_sectors,
             weights=args.weights,
             include_related=args.include_related,
+            peer_datasets=args.peer_datasets,
+            dataset=args.dataset,
             **matrix_options(args),
         )
     rows = res.rows if args.format == "json" else res.flat_rows()
     if args.format == "table":
-        rows = [{k: r[k] for k in MATCH_TABLE_COLUMNS} for r in rows]
+        extra = tuple(k for k in DATASET_TABLE_COLUMNS if rows and k in rows[0])
+        rows = [{k: r.get(k) for k in MATCH_TABLE_COLUMNS + extra} for r in rows]
     emit(rows, args.format, res.params, args.out)
     for note in res.notes:
         print(f"rox: note: {note}", file=sys.stderr)
@@ -133,7 +159,7 @@ def _match(args: argparse.Namespace) -> int:
 @command("compare")
 def _compare(args: argparse.Namespace) -> int:
     with open_rox(args) as rx:
-        out = rx.compare(args.a, args.b, **matrix_options(args))
+        out = rx.compare(args.a, args.b, dataset=args.dataset, **matrix_options(args))
     if args.format == "json":
         print(json_text(out))
         return 0

@@ -85,7 +85,7 @@ def test_api_lists_what_it_exports():
     assert api.DEFAULT_ROW_CAP == 1000 and api.DEFAULT_TIMEOUT_S == 10.0
     assert {"auto", "long", "eurostat"} <= set(api.TABLE_LAYOUTS)
     assert {"sic2007", "nace2"} & set(api.SECTOR_SCHEMES) and "employment" in api.TABLE_KINDS
-    assert "itl" in api.REGION_SCHEMES and api.MATCH_LEVELS == ("fine", "taxonomy")
+    assert "itl" in api.REGION_SCHEMES and api.MATCH_LEVELS == ("fine", "taxonomy", "division", "section")
     assert abs(sum(api.BLEND_WEIGHTS.values()) - 1.0) < 1e-9
 
 

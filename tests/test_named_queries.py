@@ -186,3 +186,12 @@ def test_parameters_are_checked(demo_store):
         q(demo_store, "shared-sectors", a=DERBY)
     with pytest.raises(NotFound, match="no query named 'nope'"):
         registry.get("nope")
+
+
+def test_dataset_facts(demo_store):
+    assert q(demo_store, "dataset-facts", datasets=[]) == []  # the demo has no named datasets
+
+
+def test_region_datasets(demo_store):
+    rows = q(demo_store, "region-datasets", region=DERBY)
+    assert rows and all(r["dataset"] is None and r["facts"] > 0 for r in rows)
