@@ -165,11 +165,23 @@ def _fmt(v: Any) -> str:
 
 
 def _sector_text(key: str, s: Mapping[str, Any]) -> str:
+    """``code (RCA a/b)``; a statistical code (``scheme:code``) with its name, so an export
+    says ``isic4:28 Manufacture of machinery and equipment n.e.c.``, not the code alone.
+
+    >>> _sector_text("shared_sectors", {"sector": "isic4:30", "name": "Manufacture of other transport equipment",
+    ...                                 "a_rca": 2.58, "b_rca": 1.66})
+    'isic4:30 Manufacture of other transport equipment (RCA 2.58/1.66)'
+    >>> _sector_text("shared_sectors", {"sector": "rail", "name": "Rail", "a_rca": None})
+    'rail'
+    """
+    label = s["sector"]
+    if ":" in label and s.get("name") and s["name"] != label:
+        label = f"{label} {s['name']}"
     if key == "complementary_sectors" and "density" in s:
-        return f"{s['sector']} (density {_fmt(s.get('density'))}, partner RCA {_fmt(s.get('b_rca'))})"
+        return f"{label} (density {_fmt(s.get('density'))}, partner RCA {_fmt(s.get('b_rca'))})"
     if s.get("a_rca") is not None:
-        return f"{s['sector']} (RCA {_fmt(s.get('a_rca'))}/{_fmt(s.get('b_rca'))})"
-    return s["sector"]
+        return f"{label} (RCA {_fmt(s.get('a_rca'))}/{_fmt(s.get('b_rca'))})"
+    return label
 
 
 def _bridge_text(b: Mapping[str, Any]) -> str:

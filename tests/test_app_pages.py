@@ -554,3 +554,134 @@ def test_load_page_demo_with_real_statistics_button(monkeypatch, tmp_path):
     with Rox.open(db=str(db)) as rx:
         sources = {r["id"] for r in rx.cypher("MATCH (s:Source) RETURN s.id AS id").rows}
         assert set(tables["name"]) <= sources and "GB-DER" in {r["id"] for r in rx.regions()}
+
+
+# ------------------------------------------- partners abroad (starter statistics)
+DERBYSHIRE = "TLF1"  # Derbyshire and Nottinghamshire: BRES 2021 and Eurostat SBS 2015 (UKF1)
+
+
+@pytest.fixture(scope="module")
+def stats_db(tmp_path_factory) -> Path:
+    """A store with the demo and the bundled starter statistics (BRES, Eurostat SBS, SUSB, world trade)."""
+    from rox.api import Rox
+
+    path = tmp_path_factory.mktemp("stats-db") / "rox.db"
+    with Rox.open(db=str(path)) as rx:
+        rx.load_demo(statistics=True)
+    return path
+
+
+@pytest.fixture
+def stats_env(monkeypatch, stats_db):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(stats_db))
+    return stats_db
+
+
+def partners_at_level(level: str, *, exclude_same_country: bool = True) -> AppTest:
+    at = page("partners").run()
+    at.selectbox(key="pick-region").set_value(DERBYSHIRE).run()
+    if exclude_same_country:
+        at.checkbox(key="pm-excl").check().run()
+    at.selectbox(key="pm-level").set_value(level).run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_partners_division_level_shows_dataset_year_and_caveats(stats_env):
+    from rox.api import Rox
+
+    at = partners_at_level("division")
+    table = at.dataframe(key="pm-table").value
+    assert list(table.columns[:9]) == [
+        "rank",
+        "region",
+        "name",
+        "country",
+        "kind",
+        "score",
+        "caveats",
+        "dataset",
+        "year",
+    ]
+    assert "GB" not in set(table["country"])
+    assert set(table["dataset"]) == {"eu-sbs-2015"} and set(table["year"]) == {2015}
+    assert all("years differ by 6: 2021 vs 2015" in c for c in table["caveats"])
+    with Rox.open(db=str(stats_env)) as rx:
+        want = rx.match(DERBYSHIRE, level="division", exclude_same_country=True, top=10, min_sectors=1).rows
+    assert list(table["region"]) == [r["region"] for r in want]
+    assert list(table["caveats"]) == ["; ".join(r["caveats"]) for r in want]
+    assert not any(c.startswith(("a_", "b_")) for c in table.columns)  # sides' facts are in the panel
+    # the explanation panel: both sides' datasets and the caveats next to the score
+    sides = frame(at, "side", "dataset", "year", "common_codes")  # the first row is explained
+    assert list(sides["dataset"]) == ["uk-ons-bres-2021", "eu-sbs-2015"] and list(sides["year"]) == [2021, 2015]
+    assert any("years differ by 6" in w.value for w in at.warning)
+    assert any("level division" in c.value and "uk-ons-bres-2021 (2021)" in c.value for c in at.caption)
+
+
+def test_partners_peer_datasets_restrict_the_candidates(stats_env):
+    at = partners_at_level("section")
+    peers = at.multiselect(key="pm-peers")
+    assert {"eu-sbs-2015", "uk-ons-bres-2021", "us-susb-2021"} <= set(peers.options)
+    assert set(at.dataframe(key="pm-table").value["dataset"]) == {"eu-sbs-2015", "us-susb-2021"}
+    peers.set_value(["us-susb-2021"]).run()
+    no_exceptions(at)
+    table = at.dataframe(key="pm-table").value
+    assert len(table) == 10
+    assert set(table["dataset"]) == {"us-susb-2021"} and set(table["country"]) == {"US"}
+
+
+def test_partners_target_dataset_is_chosen_when_it_has_several(stats_env):
+    at = partners_at_level("division")
+    box = at.selectbox(key="pm-dataset")
+    assert box.options == ["latest year", "eu-sbs-2015", "uk-ons-bres-2021"]
+    box.set_value("eu-sbs-2015").run()
+    no_exceptions(at)
+    assert any("my region from eu-sbs-2015 (2015)" in c.value for c in at.caption)
+    assert "GB" not in set(at.dataframe(key="pm-table").value["country"])
+
+
+def test_partners_level_without_dataset_facts_says_so(stats_env):
+    at = page("partners").run()
+    at.selectbox(key="pick-region").set_value("GB-DER").run()
+    at.selectbox(key="pm-level").set_value("division").run()
+    no_exceptions(at)
+    assert any("has no dataset facts" in e.value for e in at.error)
+    assert not [df for df in at.dataframe if df.key == "pm-table"]
+
+
+def test_compare_page_shows_both_datasets_and_a_caveat(stats_env):
+    from rox.api import Rox
+
+    at = page("compare").run()
+    at.selectbox(key="pick-a").set_value(DERBYSHIRE).run()
+    at.selectbox(key="pick-b").set_value("AT31").run()
+    at.selectbox(key="cmp-level").set_value("division").run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    sides = frame(at, "side", "region", "dataset", "common_codes")
+    assert list(sides["dataset"]) == ["uk-ons-bres-2021", "eu-sbs-2015"]
+    assert list(sides["year"]) == [2021, 2015] and set(sides["common_codes"]) == {67}
+    assert any("years differ by 6: 2021 vs 2015" in w.value for w in at.warning)
+    with Rox.open(db=str(stats_env)) as rx:
+        want = rx.compare(DERBYSHIRE, "AT31", level="division")
+    assert int({m.label: m.value for m in at.metric}["Shared sectors"]) == len(want["shared"])
+    assert list(frame(at, "sector", "a_rca", "b_rca")["sector"]) == [p["sector"] for p in want["profiles"]]
+
+
+def test_overview_map_colours_regions_by_dataset(stats_env):
+    from rox.api import Rox
+    from rox.webapp.overview import MAP_RULE, SEVERAL, region_map
+
+    at = page("overview").run()
+    no_exceptions(at)
+    assert any(MAP_RULE in c.value for c in at.caption)
+    with Rox.open(db=str(stats_env)) as rx:
+        spec = region_map(rx.query("regions"), rx.datasets()).to_dict()
+    (dots,) = [layer for layer in spec["layer"] if layer.get("encoding", {}).get("color")]
+    assert dots["encoding"]["color"]["field"] == "dataset"
+    colour = {row["id"]: row["dataset"] for row in spec["datasets"][dots["data"]["name"]]}
+    assert colour["US-MI"] == "us-susb-2021"
+    assert colour["GB-ENG-west-midlands"] == SEVERAL  # BRES and Eurostat SBS
+    assert colour["GB-DER"] == "no dataset (documents only)"

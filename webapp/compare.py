@@ -4,19 +4,53 @@ overlap drawn as a graph."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import streamlit as st
 
-from rox.webapp import Page, common, graph_export, visgraph
+from rox.api import MATCH_LEVELS, RoxError, StoreUnavailable
+from rox.webapp import Page, common, graph_export, partners, visgraph
 
 PAGE = Page("Compare regions", "compare", ":material/compare_arrows:", order=30)
 
 
 @st.cache_data(show_spinner=False, ttl=common.CACHE_TTL_S, max_entries=64)
-def run_compare(key: tuple, a: str, b: str) -> dict[str, Any]:
-    """:meth:`rox.api.Rox.compare` of two region ids, flattened for the page (cached per store)."""
-    return normalise(dict(common.get_rox().compare(a, b)))
+def run_compare(key: tuple, a: str, b: str, options_json: str = "{}") -> dict[str, Any]:
+    """:meth:`rox.api.Rox.compare` of two region ids with ``options`` (JSON: ``level``, ``dataset``),
+    flattened for the page (cached per store)."""
+    return normalise(dict(common.get_rox().compare(a, b, **json.loads(options_json))))
+
+
+def options_form(a: str) -> dict[str, Any]:
+    """The level and A's dataset (when it has several), as :meth:`rox.api.Rox.compare` options;
+    level ``fine`` (the default) adds none, so the comparison stays as before."""
+    c1, c2 = st.columns([1, 1])
+    level = c1.selectbox("Level", list(MATCH_LEVELS), key="cmp-level", help=partners.level_help())
+    own = partners.region_datasets(a)
+    options: dict[str, Any] = {"level": level} if level != "fine" else {}
+    if len(own) > 1:
+        dataset = c2.selectbox(
+            "Region A's dataset", [None, *own], key="cmp-dataset", format_func=lambda d: d or "latest year"
+        )
+        if dataset:
+            options["dataset"] = dataset
+    return options
+
+
+def datasets_section(data: dict[str, Any], a_name: str, b_name: str) -> None:
+    """Both sides' datasets (dataset, year, kind, unit, region level, common codes) and the caveats,
+    when the comparison was made on datasets."""
+    sides = [
+        {"side": side, "region": name, **(data.get(f"{side.lower()}_side") or {})}
+        for side, name in (("A", a_name), ("B", b_name))
+        if data.get(f"{side.lower()}_side")
+    ]
+    if not sides:
+        return
+    st.subheader("Datasets compared")
+    common.table(sides, key="cmp-sides")
+    partners.caveats_box(data.get("caveats"))
 
 
 KIND_OF = {"firms": "firm", "universities": "university", "agreements": "agreement", "trade": "trade"}
@@ -200,11 +234,21 @@ def render() -> None:
     if not a or not b:
         st.info("Pick two regions to compare.")
         return
+    options = options_form(a)
     names = {r["id"]: r.get("name") or r["id"] for r in common.regions()}
-    data = run_compare(common.settings_key(), a, b)
+    try:
+        data = run_compare(common.settings_key(), a, b, json.dumps(options, sort_keys=True))
+    except (RoxError, ValueError) as exc:  # no dataset facts at this level...: say so, keep the page
+        if isinstance(exc, StoreUnavailable):
+            raise
+        st.error(f"Cannot compare these regions with these settings: {exc}")
+        return
     profiles = data.get("profiles") or []
     _metrics(data)
+    datasets_section(data, names.get(a, a), names.get(b, b))
     _profiles_section(profiles, names.get(a, a), names.get(b, b))
     _sector_and_bridge_tables(data)
     _overlap_graph(a, b, data, names)
-    common.download_buttons(profiles, common.file_stem("profiles", a, b), key="dl-cmp", meta={"a": a, "b": b})
+    common.download_buttons(
+        profiles, common.file_stem("profiles", a, b), key="dl-cmp", meta={"a": a, "b": b, **options}
+    )

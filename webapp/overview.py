@@ -16,14 +16,49 @@ from rox.webapp import Page, common
 PAGE = Page("Overview", "overview", ":material/dashboard:", order=10)
 
 
-def region_map(rows: list[dict[str, Any]]):
-    """An offline map: graticule lines and a marker per region with coordinates (None if none have)."""
+NO_DATASET = "no dataset (documents only)"
+SEVERAL = "several datasets"
+MAP_RULE = (
+    "Colour: the region's dataset; a region with facts in several datasets is drawn as "
+    f"'{SEVERAL}' (its tooltip names them); one with none as '{NO_DATASET}'."
+)
+
+
+def datasets_by_region(datasets: list[dict[str, Any]] | None) -> dict[str, list[str]]:
+    """Each region's datasets (sorted), from the coverage lists of :meth:`rox.api.Rox.datasets`.
+
+    >>> datasets_by_region([{"id": "sbs", "regions": ["UKF1", "AT31"]}, {"id": "bres", "regions": ["UKF1"]}])
+    {'UKF1': ['bres', 'sbs'], 'AT31': ['sbs']}
+    """
+    out: dict[str, list[str]] = {}
+    for d in datasets or []:
+        for region in d.get("regions") or []:
+            out.setdefault(str(region), []).append(str(d["id"]))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def map_colour(names: list[str]) -> str:
+    """The colour group of a region with these datasets (the rule in :data:`MAP_RULE`).
+
+    >>> map_colour(["bres"]), map_colour(["bres", "sbs"]), map_colour([])
+    ('bres', 'several datasets', 'no dataset (documents only)')
+    """
+    if not names:
+        return NO_DATASET
+    return names[0] if len(names) == 1 else SEVERAL
+
+
+def region_map(rows: list[dict[str, Any]], datasets: list[dict[str, Any]] | None = None):
+    """An offline map: graticule lines and a marker per region with coordinates, coloured by dataset
+    (``datasets``: :meth:`rox.api.Rox.datasets` rows; rule in :data:`MAP_RULE`). None if no region
+    has coordinates."""
     import altair as alt
     import pandas as pd
 
     points = [r for r in rows if r.get("lat") is not None and r.get("lon") is not None]
     if not points:
         return None
+    held = datasets_by_region(datasets)
     frame = pd.DataFrame(
         [
             {
@@ -31,6 +66,8 @@ def region_map(rows: list[dict[str, Any]]):
                 "name": r.get("name") or r["id"],
                 "kind": r.get("kind") or "",
                 "country": r.get("country") or "",
+                "dataset": map_colour(held.get(r["id"], [])),
+                "datasets": ", ".join(held.get(r["id"], [])) or "none",
                 "lat": float(r["lat"]),
                 "lon": float(r["lon"]),
             }
@@ -46,12 +83,13 @@ def region_map(rows: list[dict[str, Any]]):
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
-            color=alt.Color("kind:N", title="kind"),
+            color=alt.Color("dataset:N", title="dataset", legend=alt.Legend(orient="bottom", columns=3)),
             tooltip=[
                 "name:N",
                 "id:N",
                 "kind:N",
                 "country:N",
+                "datasets:N",
                 alt.Tooltip("lat:Q", format=".2f"),
                 alt.Tooltip("lon:Q", format=".2f"),
             ],
@@ -135,13 +173,13 @@ def render() -> None:
 
     st.subheader("Regions on the map")
     regions = common.regions()
-    chart = region_map(regions)
+    chart = region_map(regions, common.named("datasets"))
     if chart is None:
         st.info("No region has coordinates (lat/lon) yet.")
     else:
         with_xy = sum(1 for r in regions if r.get("lat") is not None and r.get("lon") is not None)
-        st.altair_chart(chart, width="stretch")
-        st.caption(f"{with_xy} of {len(regions)} regions have coordinates.")
+        st.altair_chart(chart, width="stretch", key="ov-map")
+        st.caption(f"{with_xy} of {len(regions)} regions have coordinates. {MAP_RULE}")
 
     st.subheader("Data sources")
     sources = common.named("sources")

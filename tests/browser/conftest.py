@@ -21,6 +21,7 @@ Timings are logged, not asserted: speed targets are checked by reading the log
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -144,14 +146,14 @@ def demo_counts(app_db) -> dict[str, int]:
         return {r["name"]: r["count"] for r in rx.stats() if r["kind"] == "node"}
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium_path, app_db, tmp_path_factory):
-    """Base URL of ``streamlit run app.py`` serving the demo data."""
+@contextlib.contextmanager
+def serve_app(db: Path, log_path: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port with ``ROX_DB=db``: yields its base URL once it
+    answers its health check; stopped on exit (its log copied to test-artifacts/)."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     env = dict(os.environ)
     env.pop("NEO4J_URI", None)
-    env.update(ROX_DB=str(app_db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", PYTHONUNBUFFERED="1")
+    env.update(ROX_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", PYTHONUNBUFFERED="1")
     cmd = [
         sys.executable,
         "-m",
@@ -198,7 +200,27 @@ def app_url(chromium_path, app_db, tmp_path_factory):
             proc.kill()
             proc.wait()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log_path, ARTIFACTS / "streamlit.log")
+        shutil.copy(log_path, ARTIFACTS / log_path.name)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, app_db, tmp_path_factory):
+    """Base URL of ``streamlit run app.py`` serving the demo data."""
+    with serve_app(app_db, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def stats_app_url(chromium_path, tmp_path_factory):
+    """Base URL of a second app serving the demo and the bundled starter statistics (BRES, Eurostat
+    SBS, SUSB, world trade): started only by the tests that match across datasets."""
+    from rox.api import Rox
+
+    db = tmp_path_factory.mktemp("browser-stats-db") / "rox.db"
+    with Rox.open(db=str(db)) as rx:
+        rx.load_demo(statistics=True)
+    with serve_app(db, tmp_path_factory.mktemp("streamlit-stats") / "streamlit-statistics.log") as url:
+        yield url
 
 
 # ---------------------------------------------------------------- the browser

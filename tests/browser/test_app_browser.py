@@ -308,6 +308,22 @@ def test_load_page_loads_a_statistical_table(page, ui, tmp_path):
     ui.screenshot(page, "10-load-table")
 
 
+def test_find_partners_abroad_at_division_level_shows_caveats(page, ui, stats_app_url):
+    """On the starter statistics: Derbyshire and Nottinghamshire (BRES 2021) at ISIC division
+    level, other countries only: Eurostat regions with their dataset, year and caveats."""
+    page.goto(stats_app_url + "/partners?region=TLF1")
+    page.get_by_text("Partners for Derbyshire and Nottinghamshire").wait_for(timeout=60_000)
+    ui.wait_idle(page)
+    page.get_by_test_id("stCheckbox").filter(has_text="Exclude my country").click()
+    ui.wait_idle(page)
+    ui.pick(page, "Level", "division")
+    expl = page.locator(".st-key-pm-explanation")
+    expl.get_by_text("years differ by 6: 2021 vs 2015").wait_for(timeout=60_000)
+    ui.wait_idle(page)
+    assert page.get_by_text("level division · my region from uk-ons-bres-2021 (2021)").count() == 1
+    ui.screenshot(page, "11-find-partners-abroad")
+
+
 def test_no_request_left_localhost(all_requests, ui):
     """Over the whole session (every test above): only localhost was asked for anything."""
     assert all_requests, "no requests were recorded"
