@@ -256,8 +256,8 @@ def test_partners_ranked_with_explanation_and_downloads(env):
     assert "GB-DER" not in set(table["region"])
     # explain the first Chinese match
     rows = list(table["region"])
-    idx = next(i for i, r in enumerate(rows) if r in ("CN-AH", "CN-AH-HF"))
-    at.selectbox(key="pm-explain").set_value(idx).run()
+    region = next(r for r in rows if r in ("CN-AH", "CN-AH-HF"))
+    at.selectbox(key="pm-explain").set_value(region).run()
     no_exceptions(at)
     body = texts(at)
     assert "Why " in body and "Shared sectors" in body

@@ -277,7 +277,12 @@ def score(region: str, params: dict[str, Any]) -> tuple[dict[str, Any] | None, f
 
 
 def explained_row(event: Any, rows: list[dict[str, Any]]) -> int:
-    """The row to explain: the one selected in the table, else the one picked below it."""
+    """The row to explain: the one selected in the table, else the one picked below it.
+
+    The picker's options are the rows' region ids, so a new ranking (another level or
+    measure) gives new options and the picker starts again at the first row, never
+    showing a label of the previous list."""
+    ids = [r.get("region") for r in rows]
     try:
         sel = event.selection.rows if event is not None else []
     except AttributeError:
@@ -286,16 +291,18 @@ def explained_row(event: Any, rows: list[dict[str, Any]]) -> int:
     if selected != st.session_state.get("pm-last-selected"):
         st.session_state["pm-last-selected"] = selected
         if selected is not None and selected < len(rows):
-            st.session_state["pm-explain"] = selected
-    if st.session_state.get("pm-explain", 0) >= len(rows):
-        st.session_state["pm-explain"] = 0
-    return st.selectbox(
+            st.session_state["pm-explain"] = ids[selected]
+    if st.session_state.get("pm-explain") not in ids:
+        st.session_state["pm-explain"] = ids[0]
+    by_id = {r.get("region"): r for r in rows}
+    picked = st.selectbox(
         "Explain",
-        list(range(len(rows))),
+        ids,
         key="pm-explain",
-        format_func=lambda i: f"#{rows[i].get('rank')} {rows[i].get('name')} ({rows[i].get('region')})",
+        format_func=lambda i: f"#{by_id[i].get('rank')} {by_id[i].get('name')} ({i})",
         help="Or select a row in the table.",
     )
+    return ids.index(picked)
 
 
 def on_what(params: dict[str, Any]) -> str:

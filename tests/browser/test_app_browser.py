@@ -321,6 +321,11 @@ def test_find_partners_abroad_at_division_level_shows_caveats(page, ui, stats_ap
     expl.get_by_text("years differ by 6: 2021 vs 2015").wait_for(timeout=60_000)
     ui.wait_idle(page)
     assert page.get_by_text("level division · my region from uk-ons-bres-2021 (2021)").count() == 1
+    # the picker names the row explained below it, not a row of the previous (fine-level) list
+    why = expl.get_by_text("Why ").first.inner_text().removeprefix("Why ").rstrip("?")
+    explain = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Explain", exact=True)).first
+    shown = explain.get_by_role("combobox").input_value()
+    assert shown.startswith(f"#1 {why} ("), (why, shown)
     ui.screenshot(page, "11-find-partners-abroad")
 
 
