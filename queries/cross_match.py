@@ -24,6 +24,7 @@ import numpy as np
 from rox.graph.errors import RoxError
 from rox.loaders.concordances import CONCORDANCE_SCHEMES
 from rox.queries import cross, fetch
+from rox.queries.explain import row_head
 from rox.queries.facts import taxonomy_parent
 from rox.queries.harmonise import HARMONISED, level_name
 from rox.queries.options import FactOptions, MatchOptions
@@ -115,18 +116,7 @@ def _side(t: Table, p: cross.Pair) -> dict[str, Any]:
 
 def _row(k: int, hit: tuple, opts: MatchOptions, meta: Mapping[str, Any], names: Any, i: int) -> dict[str, Any]:
     rid, score, p, j = hit
-    m = meta.get(rid, {})
-    row: dict[str, Any] = {
-        "rank": k + 1,
-        "region": rid,
-        "name": m.get("name"),
-        "country": m.get("country"),
-        "kind": m.get("kind"),
-        "score": round(score, 6),
-        "measure": opts.measure,
-        "dataset": p.peer.dataset,
-        "year": p.peer.year,
-    }
+    row = {**row_head(k + 1, rid, score, opts.measure, meta), "dataset": p.peer.dataset, "year": p.peer.year}
     row.update({f"a_{k2}": v for k2, v in _side(p.target, p).items()})
     row.update({f"b_{k2}": v for k2, v in _side(p.peer, p).items()})
     if opts.explain:

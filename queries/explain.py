@@ -84,6 +84,27 @@ def _complementarity(inp: RankInput, i: int) -> Complementarity:
     return complementarity_scores(rel.presence, rel.strength, i)
 
 
+def row_head(
+    rank: int, region: str, score: float, measure: str, meta: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The first columns of every match row, in every match path: rank, region, name,
+    country, kind, score (6 decimals), measure.
+
+    >>> row_head(1, "CN-AH", 0.4166666, "jaccard", {"CN-AH": {"name": "Anhui", "country": "CN", "kind": "province"}})
+    {'rank': 1, 'region': 'CN-AH', 'name': 'Anhui', 'country': 'CN', 'kind': 'province', 'score': 0.416667, 'measure': 'jaccard'}
+    """
+    m = meta.get(region, {})
+    return {
+        "rank": rank,
+        "region": region,
+        "name": m.get("name"),
+        "country": m.get("country"),
+        "kind": m.get("kind"),
+        "score": round(score, 6),
+        "measure": measure,
+    }
+
+
 def match_rows(
     inp: RankInput,
     ranking: Ranking,
@@ -99,16 +120,7 @@ def match_rows(
     compl = _complementarity(inp, target) if bridges is not None else None
     rows = []
     for k, (rid, score) in enumerate(zip(ranking.regions, ranking.scores, strict=True)):
-        m = meta.get(rid, {})
-        row: dict[str, Any] = {
-            "rank": k + 1,
-            "region": rid,
-            "name": m.get("name"),
-            "country": m.get("country"),
-            "kind": m.get("kind"),
-            "score": round(score, 6),
-            "measure": measure,
-        }
+        row = row_head(k + 1, rid, score, measure, meta)
         row.update({f"score_{c}": round(v[k], 6) for c, v in ranking.parts.items()})
         if bridges is not None:
             row.update(explanation(inp, names, target, inp.matrix.index_of(rid), compl, bridges.get(rid)))
