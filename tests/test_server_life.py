@@ -39,23 +39,27 @@ def _bounded(tmp_path: Path, **env: str):
     return open_store(settings=Settings.resolve(db=str(tmp_path / "rox.db"), env=env))
 
 
-def test_a_killed_client_does_not_leave_its_server_running(tmp_path):
-    db = tmp_path / "rox.db"
+def _client(db: Path, then: str = "") -> subprocess.Popen:
+    """A separate process that opens the store at ``db`` (starting its server, with a
+    1 s idle timeout), runs ``then``, says ``open`` and waits to be killed."""
     code = (
-        "import sys, time\n"
+        "import time\n"
         "from rox.graph.store import open_store\n"
-        f"s = open_store(db={str(db)!r})\n"
-        "s.run(\"CREATE (:Region {id: 'GB-DER'})\", write=True)\n"
-        "print('open', flush=True)\n"
+        f"s = open_store(db={str(db)!r})\n" + then + "print('open', flush=True)\n"
         "time.sleep(120)\n"
     )
-    child = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", code],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
         env={**os.environ, "ROX_SERVER_IDLE_S": "1"},
     )
+
+
+def test_a_killed_client_does_not_leave_its_server_running(tmp_path):
+    db = tmp_path / "rox.db"
+    child = _client(db, "s.run(\"CREATE (:Region {id: 'GB-DER'})\", write=True)\n")
     try:
         assert child.stdout.readline().strip() == "open"
         server = _server_pid(db)
@@ -186,20 +190,7 @@ def test_a_server_whose_folder_was_deleted_is_still_stopped(tmp_path):
 
     folder = tmp_path / "gone"
     db = folder / "rox.db"
-    code = (
-        "import time\n"
-        "from rox.graph.store import open_store\n"
-        f"s = open_store(db={str(db)!r})\n"
-        "print('open', flush=True)\n"
-        "time.sleep(120)\n"
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-c", code],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "ROX_SERVER_IDLE_S": "1"},
-    )
+    child = _client(db)
     try:
         assert child.stdout.readline().strip() == "open"
         server = _server_pid(db)
