@@ -26,11 +26,12 @@ Not Bolt: FalkorDB removed its Bolt endpoint, so rox talks the native protocol.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ from rox.graph.query_guard import split_prefix
 from rox.graph.readonly import return_columns
 from rox.graph.server import WATCHDOG_NAME, connect, count_clients, ensure_watchdog, running_server, shutdown
 from rox.graph.store import MAX_TIMEOUT_S, Result, Store
-from rox.graph.values import plain
+from rox.graph.values import decode_compact, plain
 
 INDEXED = [
     ("Region", "id"),
@@ -141,16 +142,18 @@ def _server_said(log: Path) -> str | None:
     return said[-1] if said else None
 
 
-def _release(client, holder, files: DbFiles, name: str, owner: int) -> None:
-    """Disconnect; the last rox client of the server shuts it down (saving first).
-    Nothing happens in a forked child (``owner`` is the opening process)."""
+def _release(client, holder, files: DbFiles, name: str, owner: int, keep_server: bool = False) -> None:
+    """Disconnect; the last rox client of the server shuts it down (saving first), unless
+    ``keep_server`` (a ``rox`` command: its watchdog stops it once idle, see
+    :attr:`rox.graph.config.Settings.keep_server`). Nothing happens in a forked child
+    (``owner`` is the opening process)."""
     if os.getpid() != owner:
         return
     pid, pidfile = client.pid, client.pidfile
     try:
         with startup_lock(files):
             record_log_state(files)
-            if pid and count_clients(client, {name, WATCHDOG_NAME}) == 0:
+            if pid and not keep_server and count_clients(client, {name, WATCHDOG_NAME}) == 0:
                 shutdown(pid, pidfile, files)
     except Exception:  # pragma: no cover - the server went first; the watchdog tidies up
         pass
@@ -188,7 +191,9 @@ class FalkorStore(Store):
                 f"cannot start the embedded FalkorDB at {self.db_path}: {exc}. "
                 "Check that the folder is writable, or choose another with --db PATH / ROX_DB."
             ) from exc
-        self._finalizer = weakref.finalize(self, _release, self._db.client, holder, self.files, self._name, os.getpid())
+        self._finalizer = weakref.finalize(
+            self, _release, self._db.client, holder, self.files, self._name, os.getpid(), settings.keep_server
+        )
         self._graph = self._db.select_graph(settings.graph)
         self.ensure_schema()
 
@@ -249,7 +254,7 @@ class FalkorStore(Store):
             ) from exc
 
     # -- Store ------------------------------------------------------------
-    def run(self, cypher: str, params: Mapping[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+    def _run(self, cypher: str, params: Mapping[str, Any] | None, *, write: bool) -> list[dict[str, Any]]:
         columns, rows = self._query(cypher, dict(params or {}), write=write)
         return [dict(zip(columns, r, strict=True)) for r in rows]
 
@@ -331,16 +336,28 @@ class FalkorStore(Store):
             return set()
         return {(label, p) for label, props in rows for p in (props or [])}
 
-    def _query(self, cypher: str, params: dict[str, Any], *, write: bool, timeout_ms: int | None = None):
+    def run_bulk(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        """A big read's rows, decoded by :func:`rox.graph.values.decode_compact` straight from
+        FalkorDB's compact reply: the client's own parsing (a Python object per value, and
+        :func:`plain` after it) costs seconds at a million values. Strings, numbers,
+        booleans, nulls and lists only."""
         if self._db is None:
             raise StoreUnavailable("the store is closed")
+        g = self._graph
+        query = g._build_params_header(dict(params or {})) + cypher
+        with self._translated(write=False, timeout_ms=None):
+            reply = g.execute_command("GRAPH.RO_QUERY", g.name, query, "--compact")
+            if reply and isinstance(reply[-1], Exception):  # a runtime error comes inside the reply
+                raise reply[-1]
+        return [[decode_compact(cell) for cell in row] for row in reply[1]] if len(reply) > 2 else []
+
+    @contextlib.contextmanager
+    def _translated(self, *, write: bool, timeout_ms: int | None) -> Iterator[None]:
+        """Redis and FalkorDB errors -> rox errors (one line, says what to do)."""
         import redis
 
         try:
-            if write:
-                res = self._graph.query(cypher, params or None, timeout=timeout_ms)
-            else:
-                res = self._graph.ro_query(cypher, params or None, timeout=timeout_ms)
+            yield
         except redis.exceptions.ResponseError as exc:
             raise self._translate(str(exc), write, timeout_ms) from exc
         except redis.exceptions.TimeoutError as exc:
@@ -352,6 +369,15 @@ class FalkorStore(Store):
             raise StoreUnavailable(
                 f"lost the embedded FalkorDB at {self.db_path}: {exc}. Run the command again to restart it."
             ) from exc
+
+    def _query(self, cypher: str, params: dict[str, Any], *, write: bool, timeout_ms: int | None = None):
+        if self._db is None:
+            raise StoreUnavailable("the store is closed")
+        with self._translated(write=write, timeout_ms=timeout_ms):
+            if write:
+                res = self._graph.query(cypher, params or None, timeout=timeout_ms)
+            else:
+                res = self._graph.ro_query(cypher, params or None, timeout=timeout_ms)
         if write:
             record_log_state(self.files)
         header = res.header or []

@@ -52,7 +52,7 @@ class Neo4jStore(Store):
             ) from exc
         self.ensure_schema()
 
-    def run(self, cypher: str, params: Mapping[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+    def _run(self, cypher: str, params: Mapping[str, Any] | None, *, write: bool) -> list[dict[str, Any]]:
         neo4j = self._neo4j
         routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
         try:

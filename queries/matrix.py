@@ -78,6 +78,41 @@ def presence(rca: sp.spmatrix | np.ndarray, threshold: float = 1.0, strict: bool
     return out
 
 
+NO_YEAR = np.iinfo(np.int32).min
+
+
+def _codes(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
+    """Distinct values in order of first appearance, and each value's code."""
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return list(index), codes
+
+
+def _year_rule(region: np.ndarray, years: np.ndarray | None, year: Any) -> np.ndarray:
+    """Which rows the year rule keeps (see :meth:`RegionSectorMatrix.from_rows`)."""
+    if years is None:
+        return np.ones(len(region), dtype=bool)
+    none = years == NO_YEAR
+    if year is not None:
+        return none | (years == year)
+    if not len(region):
+        return none
+    latest = np.full(int(region.max()) + 1, NO_YEAR, dtype=np.int64)
+    np.maximum.at(latest, region[~none], years[~none])
+    return none | (years == latest[region])
+
+
+def _first_appearance(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes in order of first appearance, and each row's position among them."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    uniq, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    return uniq[order], rank[inverse]
+
+
 def _parse_row(row: Any) -> tuple[str, str, float | None, Any]:
     if isinstance(row, Mapping):
         return row["region"], row["sector"], row.get("value"), row.get("year")
@@ -128,33 +163,49 @@ class RegionSectorMatrix:
         order of first appearance among the kept rows.
         """
         parsed = [_parse_row(r) for r in rows]
-        if year is not None:
-            parsed = [p for p in parsed if p[3] is None or p[3] == year]
-        else:
-            latest: dict[str, Any] = {}
-            for reg, _s, _v, y in parsed:
-                if y is not None and (reg not in latest or y > latest[reg]):
-                    latest[reg] = y
-            parsed = [p for p in parsed if p[3] is None or p[3] == latest.get(p[0])]
-        n_none = sum(p[2] is None for p in parsed)
-        if 0 < n_none < len(parsed):
+        reg_names, reg = _codes([p[0] for p in parsed])
+        sec_names, sec = _codes([p[1] for p in parsed])
+        values = np.array([np.nan if p[2] is None else float(p[2]) for p in parsed], dtype=float)
+        yr = np.array([NO_YEAR if p[3] is None else int(p[3]) for p in parsed], dtype=np.int64)
+        return cls.from_arrays(reg, reg_names, sec, sec_names, values, yr, year=year)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        region: np.ndarray,
+        region_names: Sequence[str],
+        sector: np.ndarray,
+        sector_names: Sequence[str],
+        values: np.ndarray,
+        years: np.ndarray | None = None,
+        *,
+        year: Any = None,
+    ) -> RegionSectorMatrix:
+        """:meth:`from_rows` on columns: codes into ``region_names``/``sector_names``,
+        ``values`` (NaN: presence only) and ``years`` (:data:`NO_YEAR`: none); the same
+        year rule, duplicate summing and first-appearance order.
+
+        >>> m = RegionSectorMatrix.from_arrays(np.array([1, 0]), ["a", "b"], np.array([0, 0]), ["s"],
+        ...                                    np.array([2.0, 3.0]))
+        >>> m.regions, m.values.toarray().tolist()
+        (['b', 'a'], [[2.0], [3.0]])
+        """
+        keep = _year_rule(region, years, year)
+        region, sector, values = region[keep], sector[keep], values[keep]
+        n_none = int(np.isnan(values).sum())
+        if 0 < n_none < len(values):
             raise ValueError("mix of None (presence-only) and numeric values")
-        has_values = n_none == 0 and len(parsed) > 0
-        regions: dict[str, int] = {}
-        sectors: dict[str, int] = {}
-        ri, si, vals = [], [], []
-        for reg, sec, val, _y in parsed:
-            ri.append(regions.setdefault(reg, len(regions)))
-            si.append(sectors.setdefault(sec, len(sectors)))
-            vals.append(1.0 if val is None else float(val))
+        has_values = n_none == 0 and len(values) > 0
+        r_order, ri = _first_appearance(region)
+        s_order, si = _first_appearance(sector)
         mat = sp.csr_matrix(
-            (np.asarray(vals, dtype=float), (np.asarray(ri, dtype=np.int64), np.asarray(si, dtype=np.int64))),
-            shape=(len(regions), len(sectors)),
+            (np.where(np.isnan(values), 1.0, values), (ri, si)),
+            shape=(len(r_order), len(s_order)),
         )
         mat.sum_duplicates()
         if not has_values:
             mat.data[:] = 1.0
-        return cls(list(regions), list(sectors), mat, has_values)
+        return cls([region_names[i] for i in r_order], [sector_names[i] for i in s_order], mat, has_values)
 
     @property
     def shape(self) -> tuple[int, int]:

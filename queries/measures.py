@@ -26,9 +26,8 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
@@ -38,6 +37,9 @@ from rox.queries.blend import COMPONENTS, scale_to_best
 from rox.queries.complexity import complementarity_scores
 from rox.queries.matrix import RegionSectorMatrix
 from rox.queries.rank_input import INPUTS, Components, RankInput, RegionGraph, Relatedness, whole_graph
+
+if TYPE_CHECKING:  # networkx is imported when a graph measure runs (start-up time)
+    import networkx as nx
 
 __all__ = [
     "MEASURES",
@@ -402,10 +404,13 @@ def ppr(g: RegionGraph, i: int) -> np.ndarray:
     Formula: p = 0.85 · p W + 0.15 · e_a (W the random-walk matrix of the graph), score = p_b
     Reference: Page, Brin, Motwani & Winograd 1999; Haveliwala 2002
 
+    >>> import networkx as nx
     >>> G = nx.Graph([(("region", "a"), "s"), (("region", "b"), "s")])
     >>> ppr(RegionGraph(G, [("region", "a"), ("region", "b")]), 0).round(3).tolist()
     [0.345, 0.195]
     """
+    import networkx as nx
+
     pr = nx.pagerank(g.graph, alpha=0.85, personalization={g.nodes[i]: 1.0}, weight="weight")
     return np.array([pr.get(n, 0.0) for n in g.nodes])
 

@@ -22,7 +22,6 @@ a table carrying both a division and its groups is not counted twice.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from rox.queries.frame import FactFrame
 from rox.queries.harmonise import HARMONISED, to_level
 from rox.queries.matrix import RegionSectorMatrix, balassa_rca
 
@@ -89,21 +89,48 @@ def _digits(r: Row) -> str:
     return re.sub(r"[^0-9]", "", re.sub(r"^[A-Za-z](?=\d)", "", code.strip()))
 
 
-def _without_nested(rows: list[Row]) -> list[Row]:
-    """Drop a region's code when the region also holds a parent code (a digit prefix of
-    at least two digits) of the same table."""
-    held: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
-        held[r["region"]].add(_digits(r))
+def _sector_rows(f: FactFrame) -> list[dict[str, Any]]:
+    """Each vocabulary sector as the row :func:`code_map` reads."""
     return [
-        r
-        for r in rows
-        if not any(_digits(r)[:k] in held[r["region"]] for k in range(2, len(_digits(r))) if len(_digits(r)) > 2)
+        {"sector": s, "scheme": f.sector_scheme[i], "code": f.sector_code[i]} for i, s in enumerate(f.sectors)
     ]
 
 
+def _without_nested(f: FactFrame) -> np.ndarray:
+    """Which facts to keep: a region's code is dropped when the region also holds a parent
+    code (a digit prefix of at least two digits) of the same table."""
+    digits = [_digits(r) for r in _sector_rows(f)]
+    ids: dict[str, int] = {}
+    own = np.array([ids.setdefault(d, len(ids)) for d in digits] + [-1], dtype=np.int64)
+    prefixes = [[ids.setdefault(d[:k], len(ids)) for k in range(2, len(d))] if len(d) > 2 else [] for d in digits]
+    width = len(ids)
+    region = f.region.astype(np.int64)
+    held = np.unique(region * width + own[f.sector])
+    drop = np.zeros(len(f), dtype=bool)
+    for k in range(max((len(p) for p in prefixes), default=0)):
+        at_k = np.array([p[k] if k < len(p) else -1 for p in prefixes] + [-1], dtype=np.int64)[f.sector]
+        drop |= (at_k >= 0) & np.isin(region * width + at_k, held)
+    return ~drop
+
+
+def _expand(f: FactFrame, to: CodeMap) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, int]:
+    """Map every fact's sector with ``to``: (fact of each mapped entry, its code, the codes,
+    its weight, facts that cannot be mapped). Codes in order of first appearance."""
+    mapped = [to(r) or [] for r in _sector_rows(f)]
+    counts = np.array([len(m) for m in mapped] + [0], dtype=np.int64)[f.sector]
+    rep = np.repeat(np.arange(len(f)), counts)
+    codes: dict[str, int] = {}
+    flat_code = np.array([codes.setdefault(c, len(codes)) for m in mapped for c, _ in m], dtype=np.int64)
+    flat_weight = np.array([w for m in mapped for _, w in m], dtype=float)
+    offset = np.concatenate(([0], np.cumsum([len(m) for m in mapped])))[:-1].astype(np.int64)
+    start = np.cumsum(counts) - counts  # each fact's first entry
+    entry = offset[f.sector[rep]] + (np.arange(len(rep)) - np.repeat(start, counts))
+    code, weight = flat_code[entry], flat_weight[entry]
+    return rep, code, list(codes), weight, int((counts == 0).sum())
+
+
 def table(
-    rows: Iterable[Row],
+    facts: FactFrame | Iterable[Row],
     level: str,
     taxonomy: Mapping[str, str],
     *,
@@ -112,21 +139,14 @@ def table(
     region_level: str,
     meta: Mapping[str, Any],
 ) -> Table:
-    """The :class:`Table` of ``rows`` (one dataset, year and region level) at ``level``;
-    weights of split codes multiply the values, mapped values of a code are summed."""
-    rows = list(rows)
+    """The :class:`Table` of ``facts`` (one dataset, year and region level; a frame or rows)
+    at ``level``; weights of split codes multiply the values, mapped values of a code are summed."""
+    f = facts if isinstance(facts, FactFrame) else FactFrame.from_rows(facts)
     if level in HARMONISED:
-        rows = _without_nested(rows)
-    to = code_map(level, taxonomy)
-    out: list[tuple[str, str, float]] = []
-    dropped = 0
-    for r in rows:
-        mapped = to(r)
-        if not mapped:
-            dropped += 1
-            continue
-        out.extend((r["region"], code, float(r["value"]) * w) for code, w in mapped)
-    return Table(dataset, year, region_level, RegionSectorMatrix.from_rows(out), meta, dropped)
+        f = f.take(_without_nested(f))
+    rep, code, names, weight, dropped = _expand(f, code_map(level, taxonomy))
+    matrix = RegionSectorMatrix.from_arrays(f.region[rep], f.regions, code, names, f.value[rep] * weight)
+    return Table(dataset, year, region_level, matrix, meta, dropped)
 
 
 def nearest_year(years: Iterable[int], want: int | None) -> int | None:

@@ -29,14 +29,16 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from rox.queries.blend import DEFAULT_WEIGHTS, Evidence
 from rox.queries.matrix import RegionSectorMatrix, balassa_rca, presence
+
+if TYPE_CHECKING:  # networkx is imported when a graph measure runs (start-up time)
+    import networkx as nx
 
 __all__ = ["INPUTS", "Components", "RankInput", "RegionGraph", "Relatedness", "whole_graph"]
 
@@ -75,6 +77,8 @@ class Components:
 def whole_graph(matrix: RegionSectorMatrix, presence: sp.spmatrix, edges: Sequence[Edge] = ()) -> nx.Graph:
     """Regions (nodes ``("region", id)``, ``kind="region"``), their present sectors
     (``("sector", id)``) and ``edges`` (firms, universities, agreements) as one graph."""
+    import networkx as nx
+
     G = nx.Graph()
     for r in matrix.regions:
         G.add_node(("region", r), kind="region")

@@ -142,6 +142,16 @@ def run_named(store, name: str, params: Mapping[str, Any] | None = None) -> list
     return store.run(q.text(store.engine), params, write=q.mode == "write")
 
 
+def run_named_bulk(store, name: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+    """Run a named read query for many rows: each row a list in its RETURN order
+    (:meth:`rox.graph.store.Store.run_bulk`)."""
+    params = dict(params or {})
+    q = check_params(name, params)
+    if q.mode != "read":
+        raise UsageError(f"query {name!r} writes; bulk reads run read queries only")
+    return store.run_bulk(q.text(store.engine), params)
+
+
 def all_cypher_texts() -> dict[str, str]:
     """Every Cypher text rox sends, by a descriptive name, for the Neo4j linter.
 
@@ -163,4 +173,7 @@ def all_cypher_texts() -> dict[str, str]:
     from rox.queries import similar
 
     texts.update(similar.statements())  # SIMILAR_TO writes of `rox similar --write`
+    from rox.graph import generation
+
+    texts.update({"generation:bump": generation.BUMP, "generation:read": generation.READ})
     return texts

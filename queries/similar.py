@@ -46,6 +46,7 @@ from rox.graph.errors import RoxError, UsageError
 from rox.graph.model import check_label, check_rel_type
 from rox.graph.store import DEFAULT_BATCH, Store
 from rox.loaders.statements import node_upsert
+from rox.loaders.writer import lock_for
 from rox.queries.fetch import load_matrix
 from rox.queries.rank_input import RankInput
 from rox.queries.similarity import topk_pairs
@@ -237,6 +238,17 @@ def write_similar(
     """
     if measure not in MEASURES:
         raise UsageError(f"measure {measure!r} is not one of {', '.join(MEASURES)}")
+    lock = lock_for(store)  # a write like a load's: never while another load or a snapshot read runs
+    lock.acquire(f"rox similar --write of {measure}")
+    try:
+        return _replace(store, rows, measure=measure, params=params, batch=batch)
+    finally:
+        lock.release()
+
+
+def _replace(
+    store: Store, rows: Iterable[Mapping[str, Any]], *, measure: str, params: str, batch: int
+) -> dict[str, Any]:
     started = time.perf_counter()
     store.run(node_upsert("Source"), {"rows": [{"id": SOURCE_ID, "props": dict(SOURCE_PROPS)}]}, write=True)
     deleted = _delete_measure(store, measure, batch)

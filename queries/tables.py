@@ -13,11 +13,13 @@ region kind; each part is one :class:`~rox.queries.profiles.Table`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from rox.graph.errors import NotFound, RoxError, UsageError
+from rox.queries.frame import NO_YEAR, FactFrame, codes_of
 from rox.queries.places import Meta
 from rox.queries.profiles import Table, nearest_year, table
 
@@ -26,11 +28,24 @@ __all__ = ["by_dataset", "peer_tables", "target_table"]
 Row = Mapping[str, Any]
 
 
-def by_dataset(rows: Iterable[Row]) -> dict[str, list[Row]]:
-    """The facts grouped by dataset (in dataset order)."""
-    out: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        out[r["dataset"]].append(r)
+def _year_key(years: np.ndarray) -> np.ndarray:
+    """Years for sorting: none last, as Cypher's ORDER BY."""
+    return np.where(years == NO_YEAR, np.iinfo(np.int32).max, years)
+
+
+def by_dataset(facts: FactFrame | Iterable[Row], datasets: Iterable[str] | None = None) -> dict[str, FactFrame]:
+    """The valued facts of each named dataset (of ``datasets``, when given), in dataset
+    order, each by year, region and sector (the ``dataset-facts`` order)."""
+    f = facts if isinstance(facts, FactFrame) else FactFrame.from_rows(facts)
+    wanted = None if datasets is None else set(datasets)
+    valued = ~np.isnan(f.value)
+    out: dict[str, FactFrame] = {}
+    for code in np.unique(f.dataset[valued]).tolist():
+        name = f.datasets[code]
+        if name is None or (wanted is not None and name not in wanted):
+            continue
+        part = f.take(valued & (f.dataset == code))
+        out[name] = part.take(np.lexsort((part.sector, part.region, _year_key(part.year))))
     return dict(sorted(out.items()))
 
 
@@ -43,33 +58,59 @@ def _ancestors(region: str, meta: Meta) -> set[str]:
     return seen
 
 
-def _levels(rows: Sequence[Row], meta: Meta) -> dict[str, list[Row]]:
-    """The rows by region level: one level unless the regions nest, then by region kind."""
-    regions = {r["region"] for r in rows}
+def _kind(meta: Meta, region: str) -> str:
+    return str((meta.get(region) or {}).get("kind") or "region")
+
+
+def _levels(f: FactFrame, meta: Meta) -> dict[str, FactFrame]:
+    """The facts by region level: one level unless the regions nest, then by region kind
+    (in order of first appearance)."""
+    regions = {f.regions[i] for i in np.unique(f.region).tolist()}
     nested = any(_ancestors(r, meta) & regions for r in regions)
-    kinds = sorted({str((meta.get(r) or {}).get("kind") or "region") for r in regions})
     if not nested:
-        return {", ".join(kinds): list(rows)}
-    out: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        out[str((meta.get(r["region"]) or {}).get("kind") or "region")].append(r)
-    return dict(out)
+        return {", ".join(sorted({_kind(meta, r) for r in regions})): f}
+    names, codes = codes_of([_kind(meta, r) for r in f.regions])
+    kinds = codes[f.region]
+    first = np.unique(kinds, return_index=True)[1]
+    return {names[k]: f.take(kinds == k) for k in kinds[np.sort(first)].tolist()}
+
+
+def _dataset_of(f: FactFrame) -> str:
+    return str(f.datasets[f.dataset[0]])
 
 
 def tables_of(
-    rows: Sequence[Row], year: int | None, level: str, ctx: Mapping[str, Any], info: Mapping[str, Any]
+    f: FactFrame, year: int | None, level: str, ctx: Mapping[str, Any], info: Mapping[str, Any]
 ) -> list[Table]:
-    """The tables of one dataset's rows at ``year`` (one per region level)."""
-    dataset = rows[0]["dataset"]
-    at_year = [r for r in rows if r.get("year") == year]
-    return [
+    """The tables of one dataset's facts at ``year`` (one per region level), built once
+    per request (kept in ``ctx["tables"]`` when the context has that dict)."""
+    dataset = _dataset_of(f)
+    built = ctx.get("tables")
+    key = (dataset, year, level)
+    if built is not None and key in built:
+        return built[key]
+    at_year = f.take(f.year == (NO_YEAR if year is None else year))
+    out = [
         table(part, level, ctx["taxonomy"], dataset=dataset, year=year, region_level=lv, meta=info)
         for lv, part in _levels(at_year, ctx["meta"]).items()
     ]
+    if built is not None:
+        built[key] = out
+    return out
+
+
+def _own_years(data: Mapping[str, FactFrame], region: str, year: int | None) -> dict[str, list[int | None]]:
+    """Each dataset holding ``region``'s facts (for ``year``, when given) -> the years of those facts."""
+    own: dict[str, list[int | None]] = {}
+    for d, f in data.items():
+        ys = f.take(f.region == f.code("region", region)).years()
+        if ys and (year is None or year in ys):
+            own[d] = ys
+    return own
 
 
 def target_table(
-    data: Mapping[str, list[Row]],
+    data: Mapping[str, FactFrame],
     region: str,
     year: int | None,
     dataset: str | None,
@@ -77,8 +118,7 @@ def target_table(
     ctx: Mapping[str, Any],
 ) -> Table:
     """The target's table (see the module doc); a clear error when it has no facts."""
-    own = {d: [r for r in rows if r["region"] == region] for d, rows in data.items()}
-    own = {d: rs for d, rs in own.items() if rs and (year is None or any(r.get("year") == year for r in rs))}
+    own = _own_years(data, region, year)
     if dataset is not None:
         if dataset not in data:
             raise NotFound(f"no dataset {dataset!r}; datasets: {', '.join(data) or 'none'}")
@@ -88,10 +128,10 @@ def target_table(
     if not own:
         raise RoxError(f"region {region!r} has no dataset facts{_for(year)}; nothing to match on")
     if len(own) > 1 and year is None:  # its latest year decides, then the dataset id
-        best = max(max(r["year"] or 0 for r in rs) for rs in own.values())
-        own = {d: rs for d, rs in own.items() if any((r["year"] or 0) == best for r in rs)}
+        best = max(max(y or 0 for y in ys) for ys in own.values())
+        own = {d: ys for d, ys in own.items() if any((y or 0) == best for y in ys)}
     name = sorted(own)[0]
-    y = year if year is not None else nearest_year([r["year"] for r in own[name]], None)
+    y = year if year is not None else nearest_year([y for y in own[name] if y is not None], None)
     tabs = tables_of(data[name], y, level, ctx, ctx["info"].get(name, {}))
     hit = [t for t in tabs if region in t.matrix._index]
     if not hit or not hit[0].matrix.values.getrow(hit[0].matrix.index_of(region)).nnz:
@@ -104,7 +144,7 @@ def _for(year: int | None) -> str:
 
 
 def peer_tables(
-    data: Mapping[str, list[Row]],
+    data: Mapping[str, FactFrame],
     target: Table,
     peers: Sequence[str] | None,
     level: str,
@@ -124,7 +164,7 @@ def peer_tables(
             tabs = tables_of(data[name], target.year, level, ctx, ctx["info"].get(name, {}))
             out.extend(target if t.region_level == target.region_level else t for t in tabs)
             continue
-        y = nearest_year([r["year"] for r in data[name]], target.year)
+        y = nearest_year([y for y in data[name].years() if y is not None], target.year)
         tabs = [t for t in tables_of(data[name], y, level, ctx, ctx["info"].get(name, {})) if t.matrix.sectors]
         if not tabs:
             notes.append(f"dataset {name} left out: none of its codes can be expressed at level {level}")

@@ -21,7 +21,7 @@ def counts(store):
     return {
         (r["kind"], r["name"]): r["count"]
         for r in store.run(
-            "MATCH (n) RETURN 'node' AS kind, labels(n)[0] AS name, count(n) AS count "
+            "MATCH (n) WHERE NOT n:RoxGeneration RETURN 'node' AS kind, labels(n)[0] AS name, count(n) AS count "
             "UNION ALL MATCH ()-[r]->() RETURN 'rel' AS kind, type(r) AS name, count(r) AS count"
         )
     }

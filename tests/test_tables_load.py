@@ -34,7 +34,7 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 
 
 def snapshot(store):
-    nodes = store.run("MATCH (n) RETURN labels(n)[0] AS label, properties(n) AS props")
+    nodes = store.run("MATCH (n) WHERE NOT n:RoxGeneration RETURN labels(n)[0] AS label, properties(n) AS props")
     rels = store.run("MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props")
     key = lambda d: repr(sorted((k, repr(v)) for k, v in d.items()))  # noqa: E731
     return sorted(map(key, nodes)), sorted(map(key, rels))

@@ -1,0 +1,208 @@
+"""What every match reads, kept on disk between requests: the matrix snapshot.
+
+A match needs all region x sector facts, region metadata, sectors and datasets. Read
+through the client per request that costs seconds at 456 k facts and fails at 4 M,
+so rox keeps them in one file beside the database (``<db>.snapshot/<uid>-<n>.npz``;
+for Neo4j beside the journal, :func:`rox.loaders.journal.base_path`), named after
+the store's generation (:mod:`rox.graph.generation`), which every write advances.
+
+* :func:`read` gives a request its :class:`StoreData`: the file of the current
+  generation when there is one (kept in memory too, for the app's next request),
+  else it builds it (:func:`build`) and saves it for the next process;
+* the file is built under the store's load lock held **shared** (loads hold it
+  exclusively), so it never mixes two states; when a load is running the request
+  reads the store itself and saves nothing;
+* the file is written to a temporary name and renamed: a reader sees a whole file or
+  none; older files are removed after;
+* the facts are read in pages of regions (``facts-of-regions``, two at a time), never
+  in one huge answer;
+* a load refreshes it at its end (:func:`refresh`, called by ``rox.api``), so the
+  first match after a load finds it ready.
+
+``ROX_SNAPSHOT=off`` switches it off: every request reads the store with the named
+queries as before (``region-sector-matrix``, ``regions``, ``sectors``, ``datasets``):
+the baseline of ``bench/bench_match.py`` and of the tests that check both give the
+same results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rox.graph.generation import Generation
+from rox.loaders.journal import base_path
+from rox.loaders.writer import lock_for
+from rox.queries.frame import COLUMNS, FactFrame
+from rox.queries.registry import run_named, run_named_bulk
+
+__all__ = ["ENV", "StoreData", "build", "enabled", "folder", "live", "read", "refresh"]
+
+ENV = "ROX_SNAPSHOT"
+PAGE_REGIONS = 1000
+READERS = 2
+_ARRAYS = ("region", "sector", "value", "year", *list(COLUMNS)[2:])
+_memo: dict[str, StoreData] = {}
+
+
+@dataclass(frozen=True, eq=False)
+class StoreData:
+    """The facts (a :class:`~rox.queries.frame.FactFrame`) and the ``regions``,
+    ``sectors`` and ``datasets`` rows, as one state of the store."""
+
+    frame: FactFrame
+    regions: list[dict[str, Any]]
+    sectors: list[dict[str, Any]]
+    datasets: list[dict[str, Any]]
+    generation: Generation | None = None
+    by_id: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    def region_meta(self) -> dict[str, dict[str, Any]]:
+        """Region id -> its ``regions`` row."""
+        if not self.by_id:
+            self.by_id.update((r["id"], r) for r in self.regions)
+        return self.by_id
+
+
+def enabled() -> bool:
+    """Whether the snapshot is used (``ROX_SNAPSHOT``: ``off``, ``0``, ``no`` or ``false`` switch it off)."""
+    return os.environ.get(ENV, "on").strip().lower() not in ("off", "0", "no", "false")
+
+
+def folder(store: Any) -> Path:
+    """Where a store's snapshot files live."""
+    base = base_path(store)
+    return base.with_name(base.name + ".snapshot")
+
+
+# -- reading the store ---------------------------------------------------------
+def live(store: Any) -> StoreData:
+    """Read everything through the named queries, per request (``ROX_SNAPSHOT=off``)."""
+    return StoreData(
+        FactFrame.from_rows(run_named(store, "region-sector-matrix")),
+        run_named(store, "regions"),
+        run_named(store, "sectors"),
+        run_named(store, "datasets"),
+    )
+
+
+def _pages(ids: Sequence[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])
+
+
+def _columns(groups: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
+    """``facts-of-regions`` rows (region, source, dataset, kind, unit, facts) -> one list
+    per fact column."""
+    cols: dict[str, list[Any]] = {c: [] for c in _ARRAYS}
+    keys = ("region", "source", "dataset", "kind", "unit")
+    for *group, facts in groups:
+        for c, v in zip(keys, group, strict=True):
+            cols[c].extend([v] * len(facts))
+        for c, got in zip(("sector", "value", "year"), zip(*facts, strict=True), strict=True):
+            cols[c].extend(got)
+    return cols
+
+
+def paged(store: Any) -> StoreData:
+    """Read everything in pages of :data:`PAGE_REGIONS` regions, :data:`READERS` at a time."""
+    regions = run_named(store, "regions")
+    sectors = run_named(store, "sectors")
+    datasets = run_named(store, "datasets")
+    pages = list(_pages([r["id"] for r in regions], PAGE_REGIONS))
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        read = pool.map(lambda p: run_named_bulk(store, "facts-of-regions", {"ids": p}), pages)
+        groups = [g for rows in read for g in rows]
+    info = {s["id"]: (s.get("scheme"), s.get("code")) for s in sectors}
+    return StoreData(FactFrame.from_columns(_columns(groups), info), regions, sectors, datasets)
+
+
+# -- the file --------------------------------------------------------------------
+def _save(path: Path, data: StoreData) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file, then rename)."""
+    f = data.frame
+    meta = {name: list(getattr(f, name)) for name in (*COLUMNS.values(), "sector_scheme", "sector_code")}
+    rows = {"regions": data.regions, "sectors": data.sectors, "datasets": data.datasets}
+    meta = {"vocabularies": meta, "rows": rows}
+    blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, meta=blob, **{c: getattr(f, c) for c in _ARRAYS})
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _load(path: Path, gen: Generation) -> StoreData | None:
+    """The snapshot at ``path``, or None when there is none (or it cannot be read)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode("utf-8"))
+            arrays = {c: z[c] for c in _ARRAYS}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None  # none, or damaged: the caller rebuilds it
+    vocab = {name: tuple(v) for name, v in meta["vocabularies"].items()}
+    rows = meta["rows"]
+    return StoreData(FactFrame(**arrays, **vocab), rows["regions"], rows["sectors"], rows["datasets"], gen)
+
+
+def _tidy(where: Path, keep: Path) -> None:
+    """Remove the snapshot files other than ``keep`` (older generations, dead temporaries)."""
+    for p in where.glob("*.npz"):
+        if p != keep:
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+
+def build(store: Any) -> StoreData:
+    """Read the store and save the snapshot of its generation -- unless a load holds the
+    lock, then the data is only returned (see the module doc)."""
+    lock = lock_for(store)
+    if not lock.try_acquire_shared():
+        return paged(store)
+    try:
+        gen = store.generation()  # no write runs while the lock is held shared
+        data = paged(store)
+        data = StoreData(data.frame, data.regions, data.sectors, data.datasets, gen)
+        path = folder(store) / f"{gen.key}.npz"
+        _save(path, data)
+        _tidy(path.parent, path)
+    finally:
+        lock.release()
+    _memo.clear()
+    _memo[str(path)] = data
+    return data
+
+
+def read(store: Any) -> StoreData:
+    """What a request reads: the snapshot of the store's current generation (see the module doc)."""
+    if not enabled():
+        return live(store)
+    gen = store.generation()
+    path = folder(store) / f"{gen.key}.npz"
+    data = _memo.get(str(path)) or _load(path, gen)
+    if data is None:
+        return build(store)
+    _memo.clear()
+    _memo[str(path)] = data
+    return data
+
+
+def refresh(store: Any) -> None:
+    """Bring the snapshot up to date now (after a load), if it is used."""
+    if enabled():
+        read(store)
