@@ -26,3 +26,4 @@ test: lint
 bench: setup
 	.venv/bin/python bench/bench_similarity.py
 	.venv/bin/python bench/bench_load.py
+	.venv/bin/python bench/bench_match.py
