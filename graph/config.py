@@ -10,6 +10,14 @@ Resolution order (first wins):
 
 The embedded server's bounds come from the environment too (:class:`EmbeddedLimits`).
 
+The embedded server's life: the first rox process on a database starts its server,
+later ones join it. A ``rox`` command leaves it running when it ends
+(:attr:`Settings.keep_server`), so the next command starts in a fraction of a second
+instead of starting the server again; other clients (the app, the Python API) stop it
+when they are the last to leave. A watchdog stops a server that has had no client for
+``ROX_SERVER_IDLE_S`` seconds (default 300), also when its clients were killed with
+``kill -9``; ``rox server status`` shows it, ``rox server stop`` stops it at once.
+
 Example:
     >>> s = Settings.resolve(db="/tmp/x.db", env={})
     >>> s.engine, s.db_path.name
@@ -33,7 +41,9 @@ from rox.graph.errors import UsageError
 
 GRAPH_NAME = "rox"
 QUERY_MEMORY_DEFAULT_RANGE_MB = (1024, 4096)  # default: a quarter of the machine's memory, within these
-DEFAULT_IDLE_S = 10.0
+#: Five minutes: longer than the pause between commands typed one after another, short
+#: enough that a server nobody uses gives its memory back soon.
+DEFAULT_IDLE_S = 300.0
 MIN_QUERY_MEMORY_MB = 16
 MAX_MB = 1 << 20  # 1 TB
 
@@ -92,11 +102,14 @@ class EmbeddedLimits:
       query bound): the server's total (redis ``maxmemory`` with the
       ``noeviction`` policy: past it, writes are refused with an error, never
       evicted or aborted).
-    * ``ROX_SERVER_IDLE_S`` (default 10): a server that has had no client for this
-      long stops itself (so a killed CLI does not leave it running).
+    * ``ROX_SERVER_IDLE_S`` (default 300, from 0.5 to 86400): a server that has had no
+      client for this long stops itself (its data saved first), whether its last client
+      left normally (a ``rox`` command leaves the server running for the next one) or
+      was killed. These bounds apply when the server starts; ``rox server stop`` makes
+      the next command start one with new values.
 
     >>> EmbeddedLimits.from_env({"ROX_QUERY_MEMORY_MB": "64", "ROX_MAXMEMORY_MB": "512"})
-    EmbeddedLimits(query_memory_mb=64, maxmemory_mb=512, idle_s=10.0)
+    EmbeddedLimits(query_memory_mb=64, maxmemory_mb=512, idle_s=300.0)
     >>> 1024 <= EmbeddedLimits.from_env({}).query_memory_mb <= 4096
     True
     """
@@ -136,6 +149,10 @@ class Settings:
     neo4j_database: str | None = None
     graph: str = GRAPH_NAME
     limits: EmbeddedLimits = field(default_factory=EmbeddedLimits.from_env)
+    #: Embedded store: leave the server running when this client, the last, closes (its
+    #: watchdog stops it after ``limits.idle_s``). The ``rox`` command sets it; by default
+    #: the last client to close stops the server.
+    keep_server: bool = False
 
     @classmethod
     def resolve(

@@ -20,14 +20,15 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rox.graph import maintenance, model, server
 from rox.graph.config import Settings
 from rox.graph.errors import (
     AmbiguousName,
@@ -47,17 +48,27 @@ from rox.graph.errors import (
     ValidationFailed,
 )
 from rox.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, Result, Store, open_store
-from rox.loaders import entities
-from rox.loaders.entities import LoadReport, RawRecord
-from rox.loaders.gazetteer import REGION_SCHEMES
-from rox.loaders.schemes import SCHEMES as SECTOR_SCHEMES
-from rox.loaders.table_load import KINDS as TABLE_KINDS
-from rox.loaders.table_load import LoadOptions, LoadSummary
-from rox.loaders.tables import LAYOUTS as TABLE_LAYOUTS
-from rox.loaders.tables import Table, TableSpec
-from rox.loaders.writer import Progress as LoaderProgress
-from rox.queries import matching, measures, registry, similar
-from rox.queries.matching import MatchResult
+from rox.queries import registry
+
+if TYPE_CHECKING:  # at run time these names come from __getattr__ below, on first use
+    from rox.api_reports import DemoReport
+    from rox.graph import maintenance, server
+    from rox.loaders.documents.model import Extraction
+    from rox.loaders.documents.model import Item as ExtractionItem
+    from rox.loaders.documents.read import Document, DocumentError, read_bytes, read_document, read_text
+    from rox.loaders.entities import LoadReport, RawRecord
+    from rox.loaders.table_load import LoadOptions, LoadSummary
+    from rox.loaders.tables import Table, TableSpec
+    from rox.loaders.writer import Progress
+    from rox.queries.matching import MatchResult
+
+    TABLE_KINDS: tuple[str, ...]
+    TABLE_LAYOUTS: tuple[str, ...]
+    SECTOR_SCHEMES: tuple[str, ...]
+    REGION_SCHEMES: tuple[str, ...]
+    MATCH_LEVELS: tuple[str, ...]
+    BLEND_WEIGHTS: dict[str, float]
+    SIMILAR_MEASURES: tuple[str, ...]
 
 __all__ = [
     "Rox",
@@ -118,18 +129,77 @@ __all__ = [
     "repair_store",
     "server_status",
     "stop_server",
+    # documents (rox extract)
+    "Document",
+    "DocumentError",
+    "Extraction",
+    "ExtractionItem",
+    "EXTRACT_FORMATS",
+    "read_document",
+    "read_text",
+    "read_bytes",
+    "extraction_file",
 ]
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-#: ``progress(done, total, what)``: ``done`` of ``total`` (None: unknown) records or rows
-#: of the step ``what`` (``"checking rows"``, ``"writing Region"``...), as loads go.
-Progress = LoaderProgress
-#: Sector levels ``match``/``compare`` take: codes as loaded, or rolled up to the rox taxonomy.
-MATCH_LEVELS: tuple[str, ...] = tuple(matching.LEVELS)
-#: The ``blend`` measure's components and their default weights.
-BLEND_WEIGHTS: dict[str, float] = dict(matching.DEFAULT_WEIGHTS)
-#: The measures :meth:`Rox.similar_all` computes for all pairs at once (the set measures).
-SIMILAR_MEASURES: tuple[str, ...] = tuple(similar.MEASURES)
+
+# -------------------------------------------------------- names imported on first use
+# Importing the loaders and the matching engine costs about a second (numpy, scipy,
+# networkx, pydantic, pycountry); every ``rox`` command imports this module, most need
+# none of that. So these names are looked up on first use (PEP 562 ``__getattr__``):
+# ``from rox.api import MatchResult`` works as before. tests/test_startup.py checks
+# that ``import rox.api`` and building the CLI's parser stay light.
+_LAZY: dict[str, tuple[str, str]] = {  # name: (module, attribute)
+    "DemoReport": ("rox.api_reports", "DemoReport"),
+    "LoadReport": ("rox.loaders.entities", "LoadReport"),
+    "RawRecord": ("rox.loaders.entities", "RawRecord"),
+    "LoadOptions": ("rox.loaders.table_load", "LoadOptions"),
+    "LoadSummary": ("rox.loaders.table_load", "LoadSummary"),
+    "TABLE_KINDS": ("rox.loaders.table_load", "KINDS"),
+    "Table": ("rox.loaders.tables", "Table"),
+    "TableSpec": ("rox.loaders.tables", "TableSpec"),
+    "TABLE_LAYOUTS": ("rox.loaders.tables", "LAYOUTS"),
+    "SECTOR_SCHEMES": ("rox.loaders.schemes", "SCHEMES"),
+    "REGION_SCHEMES": ("rox.loaders.gazetteer", "REGION_SCHEMES"),
+    # ``progress(done, total, what)``: ``done`` of ``total`` (None: unknown) records or rows
+    # of the step ``what`` (``"checking rows"``, ``"writing Region"``...), as loads go.
+    "Progress": ("rox.loaders.writer", "Progress"),
+    "MatchResult": ("rox.queries.matching", "MatchResult"),
+    # documents: read (text, Markdown, HTML, DOCX, PDF) and extract (``rox extract``, the app)
+    "Document": ("rox.loaders.documents.read", "Document"),
+    "DocumentError": ("rox.loaders.documents.read", "DocumentError"),
+    "read_document": ("rox.loaders.documents.read", "read_document"),
+    "read_text": ("rox.loaders.documents.read", "read_text"),
+    "read_bytes": ("rox.loaders.documents.read", "read_bytes"),
+    "Extraction": ("rox.loaders.documents.model", "Extraction"),
+    "ExtractionItem": ("rox.loaders.documents.model", "Item"),
+}
+_DERIVED: dict[str, Callable[[], Any]] = {
+    # Sector levels ``match``/``compare`` take: codes as loaded, or rolled up to the rox taxonomy.
+    "MATCH_LEVELS": lambda: tuple(import_module("rox.queries.matching").LEVELS),
+    # The ``blend`` measure's components and their default weights.
+    "BLEND_WEIGHTS": lambda: dict(import_module("rox.queries.matching").DEFAULT_WEIGHTS),
+    # The measures :meth:`Rox.similar_all` computes for all pairs at once (the set measures).
+    "SIMILAR_MEASURES": lambda: tuple(import_module("rox.queries.similar").MEASURES),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names of ``_LAZY`` and ``_DERIVED``, imported when first asked for, then kept.
+
+    >>> from rox.api import MATCH_LEVELS
+    >>> "fine" in MATCH_LEVELS
+    True
+    """
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(import_module(module), attribute)
+    elif name in _DERIVED:
+        value = _DERIVED[name]()
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def _export_formats() -> tuple[str, ...]:
@@ -181,20 +251,14 @@ def statistics_dir() -> Path:
     raise NotFound("the bundled statistics (data/statistics) were not found beside the project")
 
 
-@dataclass
-class DemoReport(LoadReport):
-    """What :meth:`Rox.load_demo` merged: the entity demo's counts (a :class:`LoadReport`)
-    and, with ``statistics=True``, one :class:`LoadSummary` per bundled table."""
-
-    tables: list[LoadSummary] = field(default_factory=list)
-
-
 def measure_names() -> list[str]:
     """Every measure :meth:`Rox.match` accepts (the measure registry, :mod:`rox.queries.measures`).
 
     >>> {"jaccard", "blend"} <= set(measure_names())
     True
     """
+    from rox.queries import measures
+
     return measures.measure_names()
 
 
@@ -206,6 +270,8 @@ def measure_catalogue() -> list[dict[str, Any]]:
     >>> m["formula"], bool(m["description"])
     ('|A∩B| / min(|A|, |B|)', True)
     """
+    from rox.queries import measures
+
     out = []
     for name in measure_names():
         d = measures.describe(name)
@@ -315,6 +381,27 @@ def open_table(spec: TableSpec | str | Path) -> Table:
     return _open_table(_as_spec(spec))
 
 
+#: Formats :func:`extraction_file` writes: YAML (with review comments) and JSON.
+EXTRACT_FORMATS: tuple[str, ...] = ("yaml", "json")
+
+
+def extraction_file(
+    extractions: Iterable[Extraction],
+    fmt: str = "yaml",
+    accepted: Mapping[str, set[str]] | None = None,
+) -> str:
+    """The entity file of :meth:`Rox.extract`'s results, as ``rox load`` reads it: only what the
+    store lacks; ``accepted`` keeps, per document (its ``Extraction.source_id``), the item keys
+    to write (and what they need); all when None. YAML carries a comment per record (where
+    it was found, how sure) and lists what the store already holds, each with its sentence."""
+    from rox.loaders.documents import entity_out
+
+    if fmt not in EXTRACT_FORMATS:
+        raise UsageError(f"unknown extract format {fmt!r} (one of: {', '.join(EXTRACT_FORMATS)})")
+    xs = list(extractions)
+    return entity_out.to_yaml(xs, accepted) if fmt == "yaml" else entity_out.to_json(xs, accepted)
+
+
 def export(rows: Iterable[Mapping[str, Any]], fmt: str, params: Mapping[str, Any] | None = None) -> str | bytes:
     """Rows in ``fmt`` (one of :data:`EXPORT_FORMATS`), with ``params`` carried along.
 
@@ -341,6 +428,8 @@ def embedded_path(db: str | Path | None = None) -> Path:
 def check_store(db: str | Path | None = None) -> maintenance.StoreReport:
     """Check the embedded database's files (snapshot, append-only log, its record) without
     starting its server or changing anything: what is damaged or cut, and what would be lost."""
+    from rox.graph import maintenance
+
     return maintenance.check_store(embedded_path(db))
 
 
@@ -348,21 +437,29 @@ def repair_store(db: str | Path | None = None) -> maintenance.StoreReport:
     """Repair a damaged append-only log: keep a copy of the original first
     (``rox.db.aof.d.damaged-<time>/``), then cut it back to what is whole.
     Raises :class:`ServerBusy` while a server runs on the database."""
+    from rox.graph import maintenance
+
     return maintenance.repair_store(embedded_path(db))
 
 
 def server_status(db: str | Path | None = None) -> server.ServerStatus:
     """Whether the embedded server of the database runs: pid, clients, memory, socket."""
+    from rox.graph import server
+
     return server.server_status(embedded_path(db))
 
 
 def stop_server(db: str | Path | None = None, *, force: bool = False) -> server.ServerStatus:
     """Stop the embedded server (its data is on disk); refuses while clients are
     connected unless ``force``. Returns the status before stopping."""
+    from rox.graph import server
+
     return server.stop_server(embedded_path(db), force=force)
 
 
 def _as_spec(spec: TableSpec | str | Path) -> TableSpec:
+    from rox.loaders.tables import TableSpec
+
     return spec if isinstance(spec, TableSpec) else TableSpec(Path(spec))
 
 
@@ -388,14 +485,19 @@ class Rox:
         self.recovered: list[str] = []
 
     @classmethod
-    def open(cls, *, db: str | None = None, neo4j: str | None = None) -> Rox:
+    def open(cls, *, db: str | None = None, neo4j: str | None = None, keep_server: bool = False) -> Rox:
         """Open the store chosen by ``db``/``neo4j``, the environment or the default.
 
         Loads that died half-way (``kill -9``, a crash) are rolled back first; ``recovered``
-        holds one message for each."""
+        holds one message for each. With ``keep_server`` (the ``rox`` command), closing
+        leaves the embedded server running for the next session, until it has been idle
+        for ``ROX_SERVER_IDLE_S`` seconds (:attr:`rox.graph.config.Settings.keep_server`)."""
+        from dataclasses import replace
+
         from rox.loaders.loads import recover_unfinished_loads
 
-        rx = cls(open_store(db=db, neo4j=neo4j))
+        settings = Settings.resolve(db=db, neo4j=neo4j)
+        rx = cls(open_store(settings=replace(settings, keep_server=keep_server)))
         rx.recovered = recover_unfinished_loads(rx.store)
         return rx
 
@@ -425,6 +527,8 @@ class Rox:
     def check(self, paths: Iterable[str | Path]) -> FileCheck:
         """Parse and validate entity files (YAML/CSV, or folders of them) against the
         files and the store, writing nothing: the records and every problem."""
+        from rox.loaders import entities
+
         records, problems = entities.read_files(entities.expand_paths(paths))
         try:
             entities.build_plan(records, entities.known_ids(self.store, records))
@@ -436,7 +540,11 @@ class Rox:
     def load(self, paths: Iterable[str | Path], progress: Progress | None = None) -> LoadReport:
         """Validate and load entity files (YAML/CSV); all or nothing. ``progress`` is
         called as records are checked and written (see :data:`Progress`)."""
-        return entities.load_paths(self.store, paths, progress=progress)
+        from rox.loaders import entities
+
+        report = entities.load_paths(self.store, paths, progress=progress)
+        self._refresh_snapshot()
+        return report
 
     def load_demo(self, progress: Progress | None = None, *, statistics: bool = False) -> DemoReport:
         """Load the demo dataset built from the two seed documents; with ``statistics``, then
@@ -444,6 +552,7 @@ class Rox:
         Idempotent: loading again changes nothing."""
         from dataclasses import fields
 
+        from rox.api_reports import DemoReport
         from rox.loaders.starter import check_folder, load_starter
 
         folder = statistics_dir() if statistics else None
@@ -453,6 +562,7 @@ class Rox:
         report = DemoReport(**{f.name: getattr(entities_report, f.name) for f in fields(entities_report)})
         if folder is not None:
             report.tables = load_starter(self.store, folder, progress)
+            self._refresh_snapshot()
         return report
 
     def load_table(
@@ -470,7 +580,9 @@ class Rox:
         """
         from rox.loaders.table_load import load_table
 
-        return load_table(self.store, _as_spec(spec), options, progress, table=table)
+        summary = load_table(self.store, _as_spec(spec), options, progress, table=table)
+        self._refresh_snapshot()
+        return summary
 
     def loads(self) -> list[dict[str, Any]]:
         """Every load in the store's journal, oldest first: id, kind, file, status
@@ -486,7 +598,19 @@ class Rox:
         is deleted, the values it changed are put back. Returns what was done."""
         from rox.loaders.loads import undo_load
 
-        return undo_load(self.store, load_id)
+        done = undo_load(self.store, load_id)
+        self._refresh_snapshot()
+        return done
+
+    def _refresh_snapshot(self) -> None:
+        """After a write: build the matrix snapshot now (:mod:`rox.queries.snapshot`), so the
+        next match finds it ready. If that fails the write still stands; the next match builds it."""
+        from rox.queries import snapshot
+
+        try:
+            snapshot.refresh(self.store)
+        except RoxError as exc:
+            logging.getLogger("rox").warning("matrix snapshot not refreshed (the next match builds it): %s", exc)
 
     # -- reading -------------------------------------------------------------
     def query(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
@@ -518,8 +642,14 @@ class Rox:
         return self.query("stats")
 
     def regions(self) -> list[dict[str, Any]]:
-        """Every region: id, name, kind, country, part_of, aliases, coordinates."""
-        return self.query("regions")
+        """Every region: id, name, kind, country, part_of, aliases, coordinates (the
+        ``regions`` query's rows, from the matrix snapshot: :mod:`rox.queries.snapshot`)."""
+        return [dict(r) for r in self._region_rows()]
+
+    def _region_rows(self) -> list[dict[str, Any]]:
+        from rox.queries import snapshot
+
+        return snapshot.read(self.store).regions
 
     def sectors(self) -> list[dict[str, Any]]:
         """Every sector: id, name and its place in the taxonomy."""
@@ -533,6 +663,8 @@ class Rox:
 
     def schema(self) -> list[dict[str, Any]]:
         """The model: each label and relationship type with its properties and count."""
+        from rox.graph import model
+
         counts = {(r["kind"], r["name"]): r["count"] for r in self.stats()}
         rows = [
             {
@@ -571,12 +703,16 @@ class Rox:
         ``countries``, ``kinds``, ``min_population``, ``max_population``,
         ``min_sectors``, ``weights``, ``level``, ``include_related``).
         """
+        from rox.queries import matching
+
         return matching.match(self.store, self.resolve_region(region), **options)
 
     def compare(self, a: str, b: str, **options: Any) -> dict[str, Any]:
         """Two regions (ids or names) side by side: profiles, shared and complementary
         sectors, bridges and overlap scores. ``options``: ``year``, ``source``,
         ``threshold``, ``strict``, ``level``."""
+        from rox.queries import matching
+
         return matching.compare(self.store, self.resolve_region(a), self.resolve_region(b), **options)
 
     def similar_all(
@@ -591,7 +727,12 @@ class Rox:
         ``matrix_options``: ``year``, ``source``, ``level``, ``threshold``, ``strict``,
         ``min_score`` (see :func:`rox.queries.similar.similar_all`).
         """
-        return similar.similar_all(self.store, measure=measure, top=top, write=write, **matrix_options)
+        from rox.queries import similar
+
+        rows = similar.similar_all(self.store, measure=measure, top=top, write=write, **matrix_options)
+        if write:
+            self._refresh_snapshot()
+        return rows
 
     def resolve_region(self, text: str) -> str:
         """A region id from an id or a name (case-insensitive, aliases too).
@@ -599,7 +740,7 @@ class Rox:
         Raises :class:`NotFound` when nothing matches and :class:`AmbiguousName`,
         listing the candidates, when several regions share the name.
         """
-        rows = self.regions()
+        rows = self._region_rows()
         by_id = {r["id"]: r for r in rows}
         if text in by_id:
             return text
@@ -615,6 +756,43 @@ class Rox:
         if len(hits) > 1:
             raise AmbiguousName(text, sorted((h["id"], _describe(h, by_id)) for h in hits))
         raise NotFound(f"no region with id or name {text!r}; try `rox query search-nodes --param text={text}`")
+
+    # -- documents -----------------------------------------------------------
+    def extract(self, docs: Iterable[Document | str | Path]) -> list[Extraction]:
+        """Find regions, firms, universities, agreements, sectors, facts and trade figures in
+        documents (:class:`Document` or paths of text, Markdown, HTML, DOCX or PDF files),
+        resolved to the ids this store already has. Writes nothing. Each
+        :class:`Extraction` holds review items (key, evidence sentence, span, confidence) and
+        mentions (spans to highlight); :func:`extraction_file` or
+        :meth:`Extraction.to_entity_file` turn them into an entity file. Raises
+        :class:`DocumentError` naming a file that cannot be read."""
+        from rox.loaders.documents.extract import extract
+        from rox.loaders.documents.read import Document, read_document
+        from rox.loaders.documents.resolve import Known
+
+        documents = [d if isinstance(d, Document) else read_document(d) for d in docs]
+        known = Known.from_rows(self.query("known-entities"))
+        return [extract(doc, known) for doc in documents]
+
+    def load_extractions(
+        self,
+        extractions: Iterable[Extraction],
+        accepted: Mapping[str, set[str]] | None = None,
+        progress: Progress | None = None,
+    ) -> LoadReport:
+        """Load the accepted items of extractions (see :func:`extraction_file`) through the normal
+        validated, journaled, all-or-nothing load of an entity file (``rox loads undo`` takes it
+        back). Raises :class:`ValidationFailed` if the file would not load."""
+        import tempfile
+
+        from rox.graph.ids import slugify
+
+        xs = list(extractions)
+        stem = slugify(Path(xs[0].document.name).stem) if xs else "nothing"
+        with tempfile.TemporaryDirectory(prefix="rox-extract-") as tmp:
+            path = Path(tmp) / f"{stem}{'-and-more' if len(xs) > 1 else ''}.extract.yaml"
+            path.write_text(extraction_file(xs, "yaml", accepted), encoding="utf-8")
+            return self.load([path], progress)
 
     # -- exports -------------------------------------------------------------
     export = staticmethod(export)

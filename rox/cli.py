@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rox import __version__, api
 from rox.output import render
@@ -88,7 +88,45 @@ def add_format(sp: argparse.ArgumentParser, choices: tuple[str, ...] = ("table",
     sp.add_argument("--format", choices=choices, default="table")
 
 
-def build_parser() -> argparse.ArgumentParser:
+Filler = Callable[[argparse.ArgumentParser], None]
+
+
+class SubCommands(argparse._SubParsersAction):
+    """The sub-commands, some of whose options are added only when that command is
+    chosen (see :func:`lazy_command`): ``rox match``'s need the measure registry
+    (numpy, scipy, networkx), ``rox load-table``'s the loaders; ``rox stats`` and
+    ``rox --version`` should not pay for them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fillers: dict[str, Filler] = {}
+
+    def fill(self, name: str) -> None:
+        """Add the options of sub-command ``name`` if they are still pending."""
+        filler = self.fillers.pop(name, None)
+        if filler is not None:
+            filler(self.choices[name])
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        self.fill(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
+def lazy_command(sub: SubCommands, name: str, fill: Filler, **kwargs: Any) -> None:
+    """Add sub-command ``name`` (``kwargs`` as for ``add_parser``: its help in ``rox
+    --help``); ``fill(parser)`` adds its options when the command is chosen.
+
+    >>> _load_extensions()
+    >>> build_parser(lazy=True).parse_args(["--db", "x.db", "match", "Derby", "--top", "3"]).top
+    3
+    """
+    sub.add_parser(name, **kwargs)
+    sub.fillers[name] = fill
+
+
+def build_parser(lazy: bool = False) -> argparse.ArgumentParser:
+    """The ``rox`` parser; with ``lazy``, the options of the commands added with
+    :func:`lazy_command` are added only when that command is parsed (start-up)."""
     p = argparse.ArgumentParser(
         prog="rox", description="rox, the Region Overlap eXplorer: partner regions by industry overlap."
     )
@@ -102,10 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URI",
         help="use Neo4j at URI (default: $NEO4J_URI); user/password from NEO4J_USER/NEO4J_PASSWORD",
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = cast(SubCommands, p.add_subparsers(action=SubCommands, dest="command", required=True, metavar="COMMAND"))
     _add_general(sub)
     for extend in _EXTENSIONS:
         extend(sub)
+    if not lazy:
+        for name in list(sub.fillers):
+            sub.fill(name)
     return p
 
 
@@ -159,8 +200,9 @@ def _add_general(sub: Any) -> None:
 
 def open_rox(args: argparse.Namespace) -> api.Rox:
     """The session on the store chosen by ``--db`` / ``--neo4j`` (or the environment);
-    says on stderr which half-finished loads were rolled back on opening it."""
-    rx = api.Rox.open(db=args.db, neo4j=args.neo4j)
+    says on stderr which half-finished loads were rolled back on opening it. The embedded
+    server is left running for the next command (``ROX_SERVER_IDLE_S``, ``rox server stop``)."""
+    rx = api.Rox.open(db=args.db, neo4j=args.neo4j, keep_server=True)
     for message in rx.recovered:
         print(f"rox: note: {message}", file=sys.stderr)
     return rx
@@ -358,7 +400,7 @@ def app_script() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     _load_extensions()
-    args = build_parser().parse_args(argv)
+    args = build_parser(lazy=True).parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except api.UsageError as exc:
@@ -377,4 +419,4 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load_extensions() -> None:
     """Import the modules that add sub-commands (they register themselves)."""
-    from rox import cli_match, cli_store, cli_tables  # noqa: F401
+    from rox import cli_extract, cli_match, cli_store, cli_tables  # noqa: F401

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from rox import api
-from rox.cli import command, emit, extension, open_rox, positive
+from rox.cli import SubCommands, command, emit, extension, lazy_command, open_rox, positive
 from rox.output import FORMATS, json_text
 
 MATCH_TABLE_COLUMNS = ("rank", "region", "name", "country", "score", "shared_sectors", "firms", "agreements")
@@ -40,24 +40,40 @@ def _add_dataset_option(s: argparse.ArgumentParser) -> None:
 
 
 @extension
-def add_commands(sub: Any) -> None:
-    _add_match(sub)
-    s = sub.add_parser("compare", help="compare two regions: profiles, shared and complementary sectors, bridges")
+def add_commands(sub: SubCommands) -> None:
+    """``match``, ``compare`` and ``similar``; their options (measure names, levels...) are
+    added when the command is chosen, so other commands do not import the matching engine."""
+    lazy_command(
+        sub,
+        "match",
+        _add_match,
+        help="rank partner regions for a region, with explanations",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    lazy_command(
+        sub, "compare", _add_compare, help="compare two regions: profiles, shared and complementary sectors, bridges"
+    )
+    lazy_command(
+        sub,
+        "similar",
+        _add_similar,
+        help="every region's most similar regions by one measure (--all)",
+        description="Rank, for every region, its TOP most similar regions by MEASURE; with --write, "
+        "store them as (:Region)-[:SIMILAR_TO {measure, score, rank, params}]->(:Region). "
+        "For one region's partners with explanations, use `rox match REGION`.",
+    )
+
+
+def _add_compare(s: argparse.ArgumentParser) -> None:
     s.add_argument("a")
     s.add_argument("b")
     _add_matrix_options(s)
     _add_dataset_option(s)
     s.add_argument("--format", choices=("table", "json"), default="table")
-    _add_similar(sub)
 
 
-def _add_match(sub: Any) -> None:
-    s = sub.add_parser(
-        "match",
-        help="rank partner regions for a region, with explanations",
-        epilog="measures:\n" + "\n".join(f"  {m['name']:<18} {m['description']}" for m in api.measure_catalogue()),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _add_match(s: argparse.ArgumentParser) -> None:
+    s.epilog = "measures:\n" + "\n".join(f"  {m['name']:<18} {m['description']}" for m in api.measure_catalogue())
     s.add_argument("region", help="region id or name (case-insensitive)")
     s.add_argument("--measure", default="jaccard", choices=api.measure_names())
     s.add_argument("--top", type=positive(int), default=10)
@@ -95,14 +111,7 @@ def _add_match(sub: Any) -> None:
     s.add_argument("--out", metavar="FILE", help="write to FILE (required for xlsx)")
 
 
-def _add_similar(sub: Any) -> None:
-    s = sub.add_parser(
-        "similar",
-        help="every region's most similar regions by one measure (--all)",
-        description="Rank, for every region, its TOP most similar regions by MEASURE; with --write, "
-        "store them as (:Region)-[:SIMILAR_TO {measure, score, rank, params}]->(:Region). "
-        "For one region's partners with explanations, use `rox match REGION`.",
-    )
+def _add_similar(s: argparse.ArgumentParser) -> None:
     s.add_argument("--all", action="store_true", required=True, help="all regions (the only mode)")
     s.add_argument("--measure", default="jaccard", choices=api.SIMILAR_MEASURES)
     s.add_argument("--top", type=positive(int), default=10, help="partners per region (default 10)")

@@ -24,7 +24,7 @@ import sys
 from typing import Any
 
 from rox import api
-from rox.cli import add_format, command, emit, extension, open_rox, terminal_progress
+from rox.cli import SubCommands, add_format, command, emit, extension, lazy_command, open_rox, terminal_progress
 
 HELP = "load a region x sector table (long/wide CSV, XLSX, Eurostat TSV) with code crosswalks, all or nothing"
 
@@ -145,25 +145,32 @@ def _add_level_and_write_options(c: argparse._ArgumentGroup) -> None:
 
 
 @extension
-def add_parser(sub: Any) -> None:
-    """Register ``rox load-table`` and its option groups on the CLI's sub-parsers."""
-    s = sub.add_parser(
+def add_parser(sub: SubCommands) -> None:
+    """Register ``rox load-table`` (its options, which need the loaders' lists of layouts
+    and schemes, are added when it is chosen) and ``rox datasets`` on the CLI's sub-parsers."""
+    lazy_command(
+        sub,
         "load-table",
+        _add_load_table,
         help=HELP,
         description=HELP + ". Detects encoding, delimiter, layout and "
         "columns where it can and says what it detected; where it cannot, it says which option to give.",
     )
+    d = sub.add_parser(
+        "datasets",
+        help="the datasets of this store: kind, unit, classification, years, region levels, coverage, files",
+    )
+    add_format(d)
+
+
+def _add_load_table(s: argparse.ArgumentParser) -> None:
+    """``rox load-table``'s file and option groups."""
     s.add_argument("file", metavar="FILE")
     _add_layout_options(s)
     _add_reading_options(s)
     c = s.add_argument_group("codes and values")
     _add_code_options(c)
     _add_level_and_write_options(c)
-    d = sub.add_parser(
-        "datasets",
-        help="the datasets of this store: kind, unit, classification, years, region levels, coverage, files",
-    )
-    add_format(d)
 
 
 def table_spec(args: argparse.Namespace) -> api.TableSpec:

@@ -18,6 +18,12 @@ from rox.graph.store import open_store
 
 BACKENDS = ["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
+# A `rox` command leaves its embedded server running for the next one, until idle for
+# ROX_SERVER_IDLE_S (default 300 s). The suite runs hundreds of commands on throw-away
+# databases: here their servers go after 2 idle seconds (the commands the tests start
+# inherit it). Tests that need a server to stay set the variable themselves.
+os.environ.setdefault("ROX_SERVER_IDLE_S", "2")
+
 
 def _open(backend: str, tmp: Path):
     if backend == "neo4j":

@@ -47,8 +47,19 @@ def test_cut_log_is_refused_then_checked_and_repaired_with_a_copy(tmp_path):
     assert "Region" in rox("stats", db=db).stdout
 
 
-def test_server_status_and_stop(tmp_path):
+def test_server_status_and_stop(tmp_path, monkeypatch):
+    """A command leaves the server running for the next one (until idle for ROX_SERVER_IDLE_S)."""
+    monkeypatch.setenv("ROX_SERVER_IDLE_S", "600")  # not the default: set here, and stopped below
     db = demo(tmp_path)
+    try:
+        running = rox("server", "status", db=db).stdout.strip()
+        assert running.startswith(f"the embedded server of {db} is running: pid ") and ", 0 clients, " in running
+        pid = running.split("pid ", 1)[1].split(",", 1)[0]
+        assert "Region" in rox("stats", db=db).stdout
+        assert f"running: pid {pid}, 0 clients" in rox("server", "status", db=db).stdout  # stats joined it, left it
+    finally:
+        stopped = rox("server", "stop", db=db).stdout.strip()
+    assert stopped.startswith(f"stopped: the embedded server of {db} is running: pid {pid}, 0 clients")
     assert rox("server", "status", db=db).stdout.strip() == f"the embedded server of {db} is not running"
     assert rox("server", "stop", db=db).stdout.strip() == f"the embedded server of {db} is not running"
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,23 @@ def test_a_killed_client_does_not_leave_its_server_running(tmp_path):
     settings = db.with_name(db.name + ".settings")
     assert _wait_until(lambda: not settings.exists(), 30), "the dead server's registry was left behind"
     with open_store(db=str(db)) as store:  # stopped cleanly: the data is all there
+        assert store.run("MATCH (r:Region) RETURN r.id AS id") == [{"id": "GB-DER"}]
+
+
+def test_a_server_left_running_is_stopped_by_its_watchdog_once_idle(tmp_path):
+    """``keep_server`` (the ``rox`` command's setting): closing leaves the server running
+    for the next client; its watchdog stops it ``ROX_SERVER_IDLE_S`` later, data saved."""
+    db = tmp_path / "rox.db"
+    settings = replace(Settings.resolve(db=str(db), env={"ROX_SERVER_IDLE_S": "1"}), keep_server=True)
+    store = open_store(settings=settings)
+    store.run("CREATE (:Region {id: 'GB-DER'})", write=True)
+    pid = _server_pid(db)
+    store.close()
+    assert pid_alive(pid), "closing stopped the server it should have left running"
+    assert _wait_until(lambda: not pid_alive(pid), 30), "the idle server was left running"
+    registry = db.with_name(db.name + ".settings")
+    assert _wait_until(lambda: not registry.exists(), 30), "the stopped server's registry was left behind"
+    with open_store(db=str(db)) as store:
         assert store.run("MATCH (r:Region) RETURN r.id AS id") == [{"id": "GB-DER"}]
 
 
