@@ -118,7 +118,7 @@ NODE_PROPERTIES: dict[str, tuple[str, ...]] = {
     FIRM: ("id", "name", "country", "source", "evidence"),
     UNIVERSITY: ("id", "name", "country", "domain", "source", "evidence"),
     AGREEMENT: ("id", "name", "kind", "date", "source", "evidence"),
-    SOURCE: ("id", "title", "kind", "publisher", "date", "url", "file"),
+    SOURCE: ("id", "title", "kind", "publisher", "date", "url", "file", "sha256"),
     DATASET: (
         "id",
         "title",

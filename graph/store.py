@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rox.graph.config import Settings
 from rox.graph import generation
+from rox.graph.config import Settings
 from rox.graph.errors import QueryRefused, ReadOnlyViolation, UsageError
 from rox.graph.query_guard import BYTES_PER_ITEM, range_problems
 from rox.graph.readonly import write_clauses

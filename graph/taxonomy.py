@@ -35,6 +35,9 @@ __all__ = [
     "map_code",
     "normalise_code",
     "sectors",
+    "build_synonyms",
+    "synonym_key",
+    "synonyms",
 ]
 
 TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
@@ -68,6 +71,10 @@ class Sector:
     crosswalk: Mapping[str, tuple[str, ...]]
     notes: str | None = None
     source: str | None = field(default=None, compare=False)
+    #: words and phrases naming the sector in running text (see :func:`synonyms`)
+    synonyms: tuple[str, ...] = ()
+    #: why a sector has no synonyms, when it has none
+    synonyms_note: str | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping) -> Sector:
@@ -83,6 +90,8 @@ class Sector:
             crosswalk={s: tuple(str(c) for c in (cw.get(s) or ())) for s in SCHEMES},
             notes=(" ".join(str(d["notes"]).split()) if d.get("notes") else None),
             source=d.get("source"),
+            synonyms=tuple(str(w) for w in (d.get("synonyms") or ())),
+            synonyms_note=(" ".join(str(d["synonyms_note"]).split()) if d.get("synonyms_note") else None),
         )
 
 
@@ -144,6 +153,49 @@ def _index(scheme: str) -> dict[str, str]:
                 raise ValueError(f"{scheme} code {c!r} claimed by {idx[n]!r} and {s.id!r}")
             idx[n] = s.id
     return idx
+
+
+def synonym_key(phrase: str) -> tuple[str, ...]:
+    """A phrase as synonyms are compared: lower-case words, hyphens and other punctuation
+    dropped except ``&`` (so "aero-engines" and "aero engines" are one key).
+
+    >>> synonym_key("Aero-engines"), synonym_key("R&D")
+    (('aero', 'engines'), ('r', '&', 'd'))
+    """
+    return tuple(w for w in re.findall(r"[^\W_]+|&", phrase.casefold()))
+
+
+@functools.cache
+def synonyms() -> dict[tuple[str, ...], str]:
+    """Every sector synonym (as :func:`synonym_key`) -> its sector id.
+
+    >>> syn = synonyms()
+    >>> syn[("rolling", "stock")], syn[("aero", "engines")], syn[("ev",)], syn[("connected", "cars")]
+    ('rail', 'aerospace', 'electric-vehicles', 'tech')
+    """
+    return build_synonyms(sectors())
+
+
+def build_synonyms(items: Iterable[Sector]) -> dict[tuple[str, ...], str]:
+    """The synonym index of ``items``; a synonym claimed by two sectors is an error.
+
+    >>> a = Sector.from_dict({"id": "a", "name": "A", "synonyms": ["rail"]})
+    >>> b = Sector.from_dict({"id": "b", "name": "B", "synonyms": ["Rail"]})
+    >>> build_synonyms([a, b])
+    Traceback (most recent call last):
+    ...
+    ValueError: synonym 'Rail' claimed by 'a' and 'b'
+    """
+    out: dict[tuple[str, ...], str] = {}
+    for s in items:
+        for phrase in s.synonyms:
+            key = synonym_key(phrase)
+            if not key:
+                raise ValueError(f"sector {s.id!r}: empty synonym {phrase!r}")
+            if key in out and out[key] != s.id:
+                raise ValueError(f"synonym {phrase!r} claimed by {out[key]!r} and {s.id!r}")
+            out[key] = s.id
+    return out
 
 
 def _check_scheme(scheme: str) -> None:

@@ -103,7 +103,7 @@ def decode_compact(cell: Any) -> Any:
     ['a', 0.5, 7, None, True]
     """
     kind, value = cell
-    if kind == _STRING or kind == _INTEGER:
+    if kind in (_STRING, _INTEGER):
         return value
     if kind == _DOUBLE:
         number = float(value)

@@ -124,6 +124,7 @@ class SourceRec(Record):
     date: Annotated[str | None, BeforeValidator(lambda v: None if v in (None, "") else str(v))] = None
     url: OptStr = None
     file: OptStr = None
+    sha256: Annotated[str | None, BeforeValidator(_blank_to_none), Field(pattern=r"^[0-9a-f]{64}$")] = None
 
 
 class Entity(Record):

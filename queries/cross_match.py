@@ -58,7 +58,7 @@ def read_context(store: Any, level: str = "fine") -> tuple[dict[str, FactFrame],
         "unread": sorted(set(info) - set(_readable(info, level))),
         "names": {r["id"]: r["name"] for r in sectors},
         "taxonomy": taxonomy_parent(sectors),
-        "tables": {},  # (dataset, year, level) -> its tables, built once per request
+        "tables": snapshot.table_cache(store, data),  # (dataset, year, level) -> its tables, built once
     }
     return by_dataset(data.frame, _readable(info, level)), ctx
 

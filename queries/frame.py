@@ -64,6 +64,8 @@ def _numbers(values: Sequence[Any]) -> np.ndarray:
     >>> _numbers([1, 2.5, None, "x", True]).tolist()
     [1.0, 2.5, nan, nan, nan]
     """
+    if set(map(type, values)) <= {int, float, type(None)}:  # NumPy converts these at C speed (None: NaN)
+        return np.asarray(values, dtype=np.float64)
     import pandas as pd
 
     keep = [v if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in values]
@@ -137,6 +139,8 @@ class FactFrame:
 
     def take(self, rows: np.ndarray) -> FactFrame:
         """The frame's rows at ``rows`` (a boolean mask or indices), vocabularies kept."""
+        if rows.dtype == bool and rows.all():
+            return self
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         for name in ("region", "sector", "value", "year", *list(COLUMNS)[2:]):
             data[name] = data[name][rows]

@@ -91,9 +91,7 @@ def _digits(r: Row) -> str:
 
 def _sector_rows(f: FactFrame) -> list[dict[str, Any]]:
     """Each vocabulary sector as the row :func:`code_map` reads."""
-    return [
-        {"sector": s, "scheme": f.sector_scheme[i], "code": f.sector_code[i]} for i, s in enumerate(f.sectors)
-    ]
+    return [{"sector": s, "scheme": f.sector_scheme[i], "code": f.sector_code[i]} for i, s in enumerate(f.sectors)]
 
 
 def _without_nested(f: FactFrame) -> np.ndarray:

@@ -28,11 +28,13 @@ same results.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
+import time
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,7 @@ import numpy as np
 from rox.graph.generation import Generation
 from rox.loaders.journal import base_path
 from rox.loaders.writer import lock_for
+from rox.queries import table_file
 from rox.queries.frame import COLUMNS, FactFrame
 from rox.queries.registry import run_named, run_named_bulk
 
@@ -51,6 +54,7 @@ __all__ = ["ENV", "StoreData", "build", "enabled", "folder", "live", "read", "re
 ENV = "ROX_SNAPSHOT"
 PAGE_REGIONS = 1000
 READERS = 2
+STALE_TEMP_S = 3600
 _ARRAYS = ("region", "sector", "value", "year", *list(COLUMNS)[2:])
 _memo: dict[str, StoreData] = {}
 
@@ -66,6 +70,7 @@ class StoreData:
     datasets: list[dict[str, Any]]
     generation: Generation | None = None
     by_id: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    tables: dict[Any, Any] = field(default_factory=dict, repr=False)  # a TableCache once asked for
 
     def region_meta(self) -> dict[str, dict[str, Any]]:
         """Region id -> its ``regions`` row."""
@@ -102,15 +107,15 @@ def _pages(ids: Sequence[str], size: int) -> Iterator[list[str]]:
 
 
 def _columns(groups: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
-    """``facts-of-regions`` rows (region, source, dataset, kind, unit, facts) -> one list
-    per fact column."""
+    """``facts-of-regions`` rows (region, source, dataset, kind, unit, year, sectors, values)
+    -> one list per fact column (a value ``''`` is no value)."""
     cols: dict[str, list[Any]] = {c: [] for c in _ARRAYS}
-    keys = ("region", "source", "dataset", "kind", "unit")
-    for *group, facts in groups:
+    keys = ("region", "source", "dataset", "kind", "unit", "year")
+    for *group, sectors, values in groups:
         for c, v in zip(keys, group, strict=True):
-            cols[c].extend([v] * len(facts))
-        for c, got in zip(("sector", "value", "year"), zip(*facts, strict=True), strict=True):
-            cols[c].extend(got)
+            cols[c].extend([v] * len(sectors))
+        cols["sector"].extend(sectors)
+        cols["value"].extend(values)
     return cols
 
 
@@ -131,9 +136,9 @@ def paged(store: Any) -> StoreData:
 def _save(path: Path, data: StoreData) -> None:
     """Write ``data`` to ``path`` atomically (temporary file, then rename)."""
     f = data.frame
-    meta = {name: list(getattr(f, name)) for name in (*COLUMNS.values(), "sector_scheme", "sector_code")}
+    vocabularies = {name: list(getattr(f, name)) for name in (*COLUMNS.values(), "sector_scheme", "sector_code")}
     rows = {"regions": data.regions, "sectors": data.sectors, "datasets": data.datasets}
-    meta = {"vocabularies": meta, "rows": rows}
+    meta = {"vocabularies": vocabularies, "rows": rows}
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
@@ -155,15 +160,22 @@ def _load(path: Path, gen: Generation) -> StoreData | None:
             arrays = {c: z[c] for c in _ARRAYS}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None  # none, or damaged: the caller rebuilds it
-    vocab = {name: tuple(v) for name, v in meta["vocabularies"].items()}
+    vocab: dict[str, Any] = {name: tuple(v) for name, v in meta["vocabularies"].items()}
     rows = meta["rows"]
     return StoreData(FactFrame(**arrays, **vocab), rows["regions"], rows["sectors"], rows["datasets"], gen)
 
 
 def _tidy(where: Path, keep: Path) -> None:
-    """Remove the snapshot files other than ``keep`` (older generations, dead temporaries)."""
+    """Remove the files of other generations than ``keep``'s, and temporaries older than an
+    hour (left by a process that died while writing; a younger one may be another
+    process's file being written)."""
     for p in where.glob("*.npz"):
-        if p != keep:
+        if p.name.startswith(".tmp-"):
+            with contextlib.suppress(OSError):
+                if time.time() - p.stat().st_mtime > STALE_TEMP_S:
+                    p.unlink()
+            continue
+        if p != keep and not p.name.startswith(keep.stem + ".table-"):
             with contextlib.suppress(OSError):
                 p.unlink()
 
@@ -200,6 +212,51 @@ def read(store: Any) -> StoreData:
     _memo.clear()
     _memo[str(path)] = data
     return data
+
+
+class TableCache(dict):
+    """The tables of one snapshot (:func:`rox.queries.tables.tables_of`: key ``(dataset,
+    year, level)``), kept in memory and, when the snapshot is on disk, beside it
+    (``<uid>-<n>.table-<hash>.npz``), so the next process does not build them again."""
+
+    def __init__(self, base: Path | None):
+        super().__init__()
+        self.base = base
+
+    def _path(self, key: Any) -> Path | None:
+        if self.base is None:
+            return None
+        digest = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:16]
+        return self.base.with_name(f"{self.base.stem}.table-{digest}.npz")
+
+    def __contains__(self, key: object) -> bool:
+        if super().__contains__(key):
+            return True
+        path = self._path(key)
+        got = table_file.load(path) if path is not None else None
+        if got is None:
+            return False
+        super().__setitem__(key, got)
+        return True
+
+    def __setitem__(self, key: Any, tables: Any) -> None:
+        super().__setitem__(key, tables)
+        path = self._path(key)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                table_file.save(path, tables)
+
+
+def table_cache(store: Any, data: StoreData) -> dict[Any, Any]:
+    """Where a request keeps the tables it builds: the snapshot's :class:`TableCache`, or a
+    plain dict for this request alone when the snapshot is off or was not saved."""
+    if data.generation is None or not enabled():
+        return {}
+    if not isinstance(data.tables, TableCache):
+        cache = TableCache(folder(store) / f"{data.generation.key}.npz")
+        data.tables.clear()
+        object.__setattr__(data, "tables", cache)
+    return data.tables
 
 
 def refresh(store: Any) -> None:

@@ -33,6 +33,22 @@ def _year_key(years: np.ndarray) -> np.ndarray:
     return np.where(years == NO_YEAR, np.iinfo(np.int32).max, years)
 
 
+def _sorted_by(keys: tuple[np.ndarray, ...]) -> bool:
+    """Whether rows are already in ``np.lexsort(keys)`` order (last key first); a pass, not a sort.
+
+    >>> _sorted_by((np.array([2, 1]), np.array([0, 1]))), _sorted_by((np.array([1, 0]), np.array([0, 0])))
+    (True, False)
+    """
+    if len(keys[0]) < 2:
+        return True
+    after = np.zeros(len(keys[0]) - 1, dtype=bool)  # row i+1 comes strictly after row i
+    tied = np.ones(len(keys[0]) - 1, dtype=bool)
+    for k in reversed(keys):
+        after |= tied & (k[1:] > k[:-1])
+        tied &= k[1:] == k[:-1]
+    return bool((after | tied).all())
+
+
 def by_dataset(facts: FactFrame | Iterable[Row], datasets: Iterable[str] | None = None) -> dict[str, FactFrame]:
     """The valued facts of each named dataset (of ``datasets``, when given), in dataset
     order, each by year, region and sector (the ``dataset-facts`` order)."""
@@ -45,7 +61,8 @@ def by_dataset(facts: FactFrame | Iterable[Row], datasets: Iterable[str] | None 
         if name is None or (wanted is not None and name not in wanted):
             continue
         part = f.take(valued & (f.dataset == code))
-        out[name] = part.take(np.lexsort((part.sector, part.region, _year_key(part.year))))
+        keys = (part.sector, part.region, _year_key(part.year))
+        out[name] = part if _sorted_by(keys) else part.take(np.lexsort(keys))
     return dict(sorted(out.items()))
 
 

@@ -34,7 +34,9 @@ def record(store, name: str) -> dict | None:
 
 
 def graph_state(store) -> tuple:
-    nodes = store.run("MATCH (n) WHERE NOT n:RoxGeneration RETURN labels(n)[0] AS label, n.id AS id, properties(n) AS props")
+    nodes = store.run(
+        "MATCH (n) WHERE NOT n:RoxGeneration RETURN labels(n)[0] AS label, n.id AS id, properties(n) AS props"
+    )
     rels = store.run("MATCH (a)-[r]->(b) RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS props")
     return sorted(nodes, key=repr), sorted(rels, key=repr)
 

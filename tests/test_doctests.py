@@ -12,7 +12,15 @@ import pytest
 
 import rox
 
-PACKAGES = ("rox", "rox.graph", "rox.loaders", "rox.loaders.profiles", "rox.queries", "rox.webapp")
+PACKAGES = (
+    "rox",
+    "rox.graph",
+    "rox.loaders",
+    "rox.loaders.profiles",
+    "rox.loaders.documents",
+    "rox.queries",
+    "rox.webapp",
+)
 # Entry points: importing them runs the CLI or the app.
 SKIP = {"rox.__main__", "rox.webapp.entry", "rox.webapp.main"}
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE

@@ -23,7 +23,9 @@ def write(tmp_path, name, text, raw=False):
 
 
 def snapshot(store):
-    nodes = store.run("MATCH (n) WHERE NOT n:RoxGeneration RETURN labels(n)[0] AS label, n.id AS id, properties(n) AS props ORDER BY label, id")
+    nodes = store.run(
+        "MATCH (n) WHERE NOT n:RoxGeneration RETURN labels(n)[0] AS label, n.id AS id, properties(n) AS props ORDER BY label, id"
+    )
     rels = store.run(
         "MATCH (a)-[r]->(b) RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS props ORDER BY t, a, b"
     )

@@ -195,3 +195,30 @@ def test_dataset_facts(demo_store):
 def test_region_datasets(demo_store):
     rows = q(demo_store, "region-datasets", region=DERBY)
     assert rows and all(r["dataset"] is None and r["facts"] > 0 for r in rows)
+
+
+def test_known_entities(demo_store):
+    # what `rox extract` resolves names against: every region, firm, university, agreement and source
+    rows = q(demo_store, "known-entities")
+    by = {(r["label"], r["id"]): r for r in rows}
+    hefei = by[("Region", HEFEI)]
+    assert "合肥" in hefei["aliases"] and hefei["parents"] == [ANHUI]
+    assert {"rel": "HAS_SECTOR", "id": "logistics", "source": "src-derby-hefei-oped"}.items() <= next(
+        link for link in hefei["links"] if link.get("id") == "logistics"
+    ).items()
+    mou = by[("Agreement", "agr-derby-hefei-mou")]
+    assert mou["kind"] == "memorandum-of-understanding"
+    assert {x["id"] for x in mou["links"] if x["rel"] == "PARTY_TO"} == {DERBY, HEFEI}
+    assert by[("Source", "src-derby-hefei-oped")]["file"] == "seeds/000_123434c402563b0f.txt"
+    assert {x["id"] for x in by[("University", "uni-ustc")]["links"] if x["rel"] == "LOCATED_IN"} == {HEFEI}
+
+
+def test_facts_of_regions(demo_store):
+    # the snapshot's paged read: each region's facts grouped by source, dataset, kind, unit and year
+    rows = q(demo_store, "facts-of-regions", ids=[DERBY, "no-such-region"])
+    assert rows and {r["region"] for r in rows} == {DERBY}
+    sectors = {s for r in rows for s in r["sectors"]}
+    assert {"rail", "automotive", "aerospace"} <= sectors
+    assert all(len(r["sectors"]) == len(r["vals"]) for r in rows)  # a missing value is '', never dropped
+    every = [r for r in q(demo_store, "region-sector-matrix") if r["region"] == DERBY]
+    assert sum(len(r["sectors"]) for r in rows) == len(every)

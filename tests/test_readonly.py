@@ -99,7 +99,9 @@ def console(demo_db):
 
 
 def _fingerprint(store) -> list[dict]:
-    return store.run("MATCH (n) WHERE NOT n:RoxGeneration RETURN count(n) AS nodes, collect(DISTINCT labels(n)[0]) AS labels")
+    return store.run(
+        "MATCH (n) WHERE NOT n:RoxGeneration RETURN count(n) AS nodes, collect(DISTINCT labels(n)[0]) AS labels"
+    )
 
 
 def test_the_write_list_is_long():

@@ -16,13 +16,13 @@ import threading
 
 import numpy as np
 import pytest
+from support import rox
 
 from rox.api import Rox
 from rox.graph.generation import Generation
 from rox.loaders.writer import lock_for
 from rox.queries import snapshot
 from rox.queries.frame import FactFrame
-from support import rox
 
 TARGETS = ("GB-DER", "GB-ENG-west-midlands", "CN-AH", "IN-MH")
 MEASURES = ("jaccard", "cosine", "rca-cosine", "weighted-jaccard", "blend", "ppr", "complementarity")

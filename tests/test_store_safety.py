@@ -3,6 +3,7 @@ refuse with one line, lose nothing more, and let check/repair say and fix it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -163,14 +164,19 @@ def test_a_log_damaged_before_rox_kept_a_record_is_still_caught(db):
 def test_check_then_repair_keeps_a_copy_and_opens_what_is_left(db):
     log = _incr(db)
     size = log.stat().st_size
+    # cut 50 bytes into the last write batch: the log's last commands are that batch and the
+    # generation bump after it (rox.graph.generation)
+    commands = [m.start() for m in re.finditer(rb"\*\d+\r\n\$\d+\r\nGRAPH\.", log.read_bytes())]
+    end = commands[-2] + 50
+    cut = size - end
     with open(log, "r+b") as fh:
-        fh.truncate(size - 50)
+        fh.truncate(end)
     damaged = log.read_bytes()
 
     report = check_store(db)
     assert not report.ok
     assert report.problems[0] == (
-        f"{INCR} is {size - 50:,} bytes, 50 fewer than after the last write ({size:,} "
+        f"{INCR} is {end:,} bytes, {cut:,} fewer than after the last write ({size:,} "
         "bytes): the writes in them are lost"
     )
     assert report.problems[1].startswith(f"{INCR} does not parse after byte ")
