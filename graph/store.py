@@ -6,7 +6,7 @@ default) and :class:`graph.neo4j_store.Neo4jStore`. Code above this layer never
 imports a driver.
 
 Example:
-    >>> from graph.store import open_store
+    >>> from rox.graph.store import open_store
     >>> with open_store(db="/tmp/rox-doctest.db") as store:   # doctest: +SKIP
     ...     store.run("RETURN 1 AS one")
     [{'one': 1}]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from rox.graph.errors import UsageError
-from rox.queries.places import Meta, local_places
+from rox.queries.places import Meta, children_of, local_places
 
 __all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "Evidence", "evidence", "link_strength", "parse_weights", "scale_to_best"]
 
@@ -111,12 +111,13 @@ def evidence(target: str, regions: Sequence[str], bridges: Mapping[str, Bridges]
     ([0.0, 0.5, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0])
     """
     out = Evidence.none(len(regions))
-    local_target = local_places(target, meta)
+    children = children_of(meta)  # once: local_places per candidate would rebuild it (quadratic)
+    local_target = local_places(target, meta, children)
     for j, rid in enumerate(regions):
         b = bridges.get(rid)
         if b is None:
             continue
-        out.links[j] = link_strength(b, local_target, local_places(rid, meta))
+        out.links[j] = link_strength(b, local_target, local_places(rid, meta, children))
         out.agreements[j] = 1.0 if b.get("agreements") else 0.0
         out.trade[j] = 1.0 if b.get("trade") else 0.0
     return out

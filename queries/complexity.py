@@ -79,14 +79,23 @@ def ubiquity(M) -> np.ndarray:
     return _dense(M).sum(axis=0)
 
 
+def _co_occurrence(M) -> np.ndarray:
+    """C = MᵀM. A 0/1 matrix goes through a sparse product (a tenth of the work at typical
+    densities, and exact: sums of ones do not depend on their order)."""
+    S = sp.csr_matrix(M, dtype=float)
+    if np.isin(S.data, (0.0, 1.0)).all():
+        return np.asarray((S.T @ S).toarray(), dtype=float)
+    D = _dense(M)
+    return D.T @ D
+
+
 def proximity(M, diagonal: float = 0.0) -> np.ndarray:
     """φ_pp' = min(C_pp'/u_p, C_pp'/u_p') = C_pp' / max(u_p, u_p'); diagonal 0 or 1.
 
     >>> proximity(np.array([[1, 1], [1, 0]])).tolist()
     [[0.0, 0.5], [0.5, 0.0]]
     """
-    M = _dense(M)
-    C = M.T @ M
+    C = _co_occurrence(M)
     u = np.diag(C).copy()
     den = np.maximum(u[:, None], u[None, :])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -236,9 +245,11 @@ def complementarity_scores(M, R, region_index: int) -> Complementarity:
     >>> complementarity_scores(M, M, 0).scores.tolist()
     [0.0, 1.0, 1.0]
     """
-    M, R = _dense(M), _dense(R)
     phi = proximity(M, 0.0)
-    dens = density(M, phi)[region_index]
+    M, R = _dense(M), _dense(R)
+    col = phi.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # density's row of the region alone
+        dens = np.where(col > 0, (M[region_index] @ phi) / col, 0.0)
     w = np.where(M[region_index] == 0, dens, 0.0)
     total = w.sum()
     contrib = (M * R) * w[None, :]  # partners x sectors

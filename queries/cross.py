@@ -88,7 +88,7 @@ def codes_of(t: Table) -> list[str]:
 def pair(target: Table, peer: Table, *, threshold: float, strict: bool) -> Pair:
     """The two tables on their common codes, each with its own RCA (see the module doc)."""
     if target is peer:
-        inp = RankInput(target.matrix, "values", threshold, strict)
+        inp = RankInput(target.matrix, "values", threshold, strict, given_rca=target.rca)
         return Pair(target, peer, inp, list(target.matrix.sectors), 0)
     theirs = set(codes_of(peer))
     codes = sorted(c for c in codes_of(target) if c in theirs)

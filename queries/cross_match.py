@@ -17,6 +17,7 @@ dataset id.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from typing import Any
 
@@ -76,17 +77,27 @@ class _LevelNames(dict):
         return level_name(key)
 
 
+def _filtered(opts: MatchOptions) -> bool:
+    """Whether any metadata filter (:func:`~rox.queries.rank.admits`) is asked for."""
+    return bool(
+        opts.exclude_same_country
+        or opts.countries
+        or opts.kinds
+        or opts.min_population is not None
+        or opts.max_population is not None
+    )
+
+
 def _candidates(p: cross.Pair, region: str, opts: MatchOptions, meta: Mapping[str, Any]) -> list[int]:
     n = np.asarray(p.inp.presence[p.offset :].sum(axis=1)).ravel()
     related = set() if opts.include_related else hierarchy_of(region, meta)
+    related.add(region)
     country = (meta.get(region) or {}).get("country")
+    names, check = p.peer.matrix.regions, _filtered(opts)
     return [
         j
-        for j, rid in enumerate(p.peer.matrix.regions)
-        if rid != region
-        and n[j] >= opts.min_sectors
-        and rid not in related
-        and admits(meta.get(rid, {}), opts, country)
+        for j in np.flatnonzero(n >= opts.min_sectors).tolist()
+        if names[j] not in related and (not check or admits(meta.get(names[j], {}), opts, country))
     ]
 
 
@@ -96,15 +107,31 @@ def _preference(p: cross.Pair) -> tuple[int, int, str]:
     return (0 if q.dataset == t.dataset else 1, gap, q.dataset)
 
 
-def _scored(pairs: list[cross.Pair], i: int, region: str, opts: MatchOptions, meta: Any) -> list[tuple]:
-    """(region, score, pair, row) for every candidate, once per region (see the module doc)."""
+def _scored(pairs: list[cross.Pair], i: int, region: str, opts: MatchOptions, meta: Any) -> tuple[list[tuple], int]:
+    """The ``opts.top`` best (region, score, pair, row), ranked by score descending then region
+    id, once per region (see the module doc), and how many candidates were ranked."""
     best: dict[str, tuple] = {}
     for p in sorted(pairs, key=_preference):
         s = np.nan_to_num(cross.scores(p, opts.measure, i))
-        for j in _candidates(p, region, opts, meta):
+        cand = np.asarray(_candidates(p, region, opts, meta), dtype=np.int64)
+        if len(pairs) == 1:  # candidates are distinct: rank only those that can reach the top
+            return _top(p, s, cand, opts.top), len(cand)
+        for j in cand.tolist():
             rid = p.peer.matrix.regions[j]
             best.setdefault(rid, (rid, float(s[j]), p, j))
-    return sorted(best.values(), key=lambda r: (-r[1], r[0]))
+    return heapq.nsmallest(opts.top, best.values(), key=lambda r: (-r[1], r[0])), len(best)
+
+
+def _top(p: cross.Pair, s: np.ndarray, cand: np.ndarray, top: int) -> list[tuple]:
+    """The ``top`` best of one pair's candidates: those scoring at least the ``top``-th best
+    score (ties kept), then sorted by score descending and region id."""
+    sc = s[cand]
+    if len(cand) > top > 0:
+        floor = -np.partition(-sc, top - 1)[top - 1]
+        cand, sc = cand[sc >= floor], sc[sc >= floor]
+    names = p.peer.matrix.regions
+    hits = [(names[j], float(x), p, j) for j, x in zip(cand.tolist(), sc.tolist(), strict=True)]
+    return sorted(hits, key=lambda r: (-r[1], r[0]))[:top]
 
 
 def _side(t: Table, p: cross.Pair) -> dict[str, Any]:
@@ -137,10 +164,10 @@ def match_datasets(store: Any, region: str, opts: MatchOptions) -> tuple[list[di
     if any(not p.same for p in pairs):
         cross.check_measure(opts.measure)
     i = target.matrix.index_of(region)
-    hits = _scored(pairs, i, region, opts, ctx["meta"])
+    hits, ranked = _scored(pairs, i, region, opts, ctx["meta"])
     names = _names(opts.level, ctx)
-    rows = [_row(k, h, opts, ctx["meta"], names, i) for k, h in enumerate(hits[: opts.top])]
-    params: dict[str, Any] = {"dataset": target.dataset, "dataset_year": target.year, "candidates": len(hits)}
+    rows = [_row(k, h, opts, ctx["meta"], names, i) for k, h in enumerate(hits)]
+    params: dict[str, Any] = {"dataset": target.dataset, "dataset_year": target.year, "candidates": ranked}
     params["peer_datasets"] = sorted({t.dataset for t in peers})
     return rows, params, notes
 

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from rox.queries import measures
-from rox.queries.complexity import Complementarity, complementarity_scores, complementary_sectors
+from rox.queries.complexity import Complementarity, complementary_sectors
 from rox.queries.rank import Ranking
 from rox.queries.rank_input import RankInput
 
@@ -80,8 +80,7 @@ def explanation(
 
 
 def _complementarity(inp: RankInput, i: int) -> Complementarity:
-    rel = inp.relatedness
-    return complementarity_scores(rel.presence, rel.strength, i)
+    return inp.relatedness.complementarity(i)
 
 
 def row_head(

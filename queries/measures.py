@@ -34,7 +34,6 @@ import scipy.sparse as sp
 from rox.graph.errors import UsageError
 from rox.queries import similarity as _sim
 from rox.queries.blend import COMPONENTS, scale_to_best
-from rox.queries.complexity import complementarity_scores
 from rox.queries.matrix import RegionSectorMatrix
 from rox.queries.rank_input import INPUTS, Components, RankInput, RegionGraph, Relatedness, whole_graph
 
@@ -459,7 +458,7 @@ def complementarity(rel: Relatedness, i: int) -> np.ndarray:
     >>> complementarity(Relatedness(M, M), 0).tolist()
     [0.0, 1.0, 1.0]
     """
-    return complementarity_scores(rel.presence, rel.strength, i).scores
+    return rel.complementarity(i).scores
 
 
 def blend_parts(c: Components, i: int) -> dict[str, np.ndarray]:

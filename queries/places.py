@@ -14,7 +14,7 @@ from typing import Any
 
 Meta = Mapping[str, Mapping[str, Any]]
 
-__all__ = ["ancestors", "descendants", "hierarchy_of", "local_places"]
+__all__ = ["ancestors", "children_of", "descendants", "hierarchy_of", "local_places"]
 
 
 def ancestors(region: str, meta: Meta) -> set[str]:
@@ -32,17 +32,28 @@ def ancestors(region: str, meta: Meta) -> set[str]:
     return out
 
 
-def descendants(region: str, meta: Meta) -> set[str]:
-    """The places inside ``region`` (``PART_OF`` chains downwards).
+def children_of(meta: Meta) -> dict[str, list[str]]:
+    """Each place -> the places directly inside it (build once when asking for many regions).
 
-    >>> meta = {"GB": {}, "GB-ENG": {"part_of": "GB"}, "GB-DER": {"part_of": "GB-ENG"}}
-    >>> sorted(descendants("GB", meta))
-    ['GB-DER', 'GB-ENG']
+    >>> children_of({"GB": {}, "GB-ENG": {"part_of": "GB"}})
+    {'GB': ['GB-ENG']}
     """
     children: dict[str, list[str]] = defaultdict(list)
     for rid, m in meta.items():
         if m.get("part_of"):
             children[m["part_of"]].append(rid)
+    return dict(children)
+
+
+def descendants(region: str, meta: Meta, children: Mapping[str, list[str]] | None = None) -> set[str]:
+    """The places inside ``region`` (``PART_OF`` chains downwards); ``children``: the
+    :func:`children_of` ``meta``, when already built.
+
+    >>> meta = {"GB": {}, "GB-ENG": {"part_of": "GB"}, "GB-DER": {"part_of": "GB-ENG"}}
+    >>> sorted(descendants("GB", meta))
+    ['GB-DER', 'GB-ENG']
+    """
+    children = children_of(meta) if children is None else children
     down: set[str] = set()
     stack = list(children.get(region, []))
     while stack:
@@ -66,10 +77,10 @@ def hierarchy_of(region: str, meta: Meta) -> set[str]:
     return ancestors(region, meta) | descendants(region, meta)
 
 
-def local_places(region: str, meta: Meta) -> set[str]:
-    """The region and the places inside it.
+def local_places(region: str, meta: Meta, children: Mapping[str, list[str]] | None = None) -> set[str]:
+    """The region and the places inside it (``children`` as for :func:`descendants`).
 
     >>> sorted(local_places("GB-ENG", {"GB": {}, "GB-ENG": {"part_of": "GB"}, "GB-DER": {"part_of": "GB-ENG"}}))
     ['GB-DER', 'GB-ENG']
     """
-    return descendants(region, meta) | {region}
+    return descendants(region, meta, children) | {region}

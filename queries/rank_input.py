@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from rox.queries.blend import DEFAULT_WEIGHTS, Evidence
+from rox.queries.complexity import complementarity_scores
 from rox.queries.matrix import RegionSectorMatrix, balassa_rca, presence
 
 if TYPE_CHECKING:  # networkx is imported when a graph measure runs (start-up time)
@@ -55,10 +56,21 @@ class RegionGraph(NamedTuple):
 
 
 class Relatedness(NamedTuple):
-    """Dense presence M and strength (RCA, or M for presence-only data), regions x sectors."""
+    """Dense presence M and strength (RCA, or M for presence-only data), regions x sectors;
+    ``scores`` keeps each region's complementarity once computed (blend's ranking and the
+    explanation of its rows ask for the same one)."""
 
     presence: np.ndarray
     strength: np.ndarray
+    scores: dict[int, Any] | None = None
+
+    def complementarity(self, i: int) -> Any:
+        """:func:`~rox.queries.complexity.complementarity_scores` of region ``i``, computed once."""
+        if self.scores is None:
+            return complementarity_scores(self.presence, self.strength, i)
+        if i not in self.scores:
+            self.scores[i] = complementarity_scores(self.presence, self.strength, i)
+        return self.scores[i]
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,7 +160,7 @@ class RankInput:
     @cached_property
     def relatedness(self) -> Relatedness:
         M = self.presence.toarray()
-        return Relatedness(M, self.rca.toarray() if self.mode == "values" else M)
+        return Relatedness(M, self.rca.toarray() if self.mode == "values" else M, {})
 
     @cached_property
     def graph(self) -> RegionGraph:

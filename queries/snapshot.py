@@ -2,9 +2,11 @@
 
 A match needs all region x sector facts, region metadata, sectors and datasets. Read
 through the client per request that costs seconds at 456 k facts and fails at 4 M,
-so rox keeps them in one file beside the database (``<db>.snapshot/<uid>-<n>.npz``;
-for Neo4j beside the journal, :func:`rox.loaders.journal.base_path`), named after
-the store's generation (:mod:`rox.graph.generation`), which every write advances.
+so rox keeps them in a folder beside the database (``<db>.snapshot/<uid>-<n>.facts/``:
+one ``.npy`` per column, read memory-mapped, :mod:`rox.queries.arrays_dir`; for Neo4j
+beside the journal, :func:`rox.loaders.journal.base_path`), named after the store's
+generation (:mod:`rox.graph.generation`), which every write advances. The dataset tables
+built from it are kept beside it too (:class:`TableCache`).
 
 * :func:`read` gives a request its :class:`StoreData`: the file of the current
   generation when there is one (kept in memory too, for the app's next request),
@@ -12,8 +14,8 @@ the store's generation (:mod:`rox.graph.generation`), which every write advances
 * the file is built under the store's load lock held **shared** (loads hold it
   exclusively), so it never mixes two states; when a load is running the request
   reads the store itself and saves nothing;
-* the file is written to a temporary name and renamed: a reader sees a whole file or
-  none; older files are removed after;
+* it is written to a temporary folder and renamed: a reader sees all of it or nothing;
+  what belongs to older generations is removed after;
 * the facts are read in pages of regions (``facts-of-regions``, two at a time), never
   in one huge answer;
 * a load refreshes it at its end (:func:`refresh`, called by ``rox.api``), so the
@@ -31,21 +33,17 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
-import zipfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from rox.graph.generation import Generation
 from rox.loaders.journal import base_path
 from rox.loaders.writer import lock_for
-from rox.queries import table_file
+from rox.queries import arrays_dir, table_file
 from rox.queries.frame import COLUMNS, FactFrame
 from rox.queries.registry import run_named, run_named_bulk
 
@@ -132,52 +130,54 @@ def paged(store: Any) -> StoreData:
     return StoreData(FactFrame.from_columns(_columns(groups), info), regions, sectors, datasets)
 
 
-# -- the file --------------------------------------------------------------------
+# -- the folder -------------------------------------------------------------------
+def _columns_of(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows -> columns (JSON reads a few long lists much faster than many small objects)."""
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    return {k: [r.get(k) for r in rows] for k in keys}
+
+
+def _rows_of(cols: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    keys = list(cols)
+    return [dict(zip(keys, vals, strict=True)) for vals in zip(*cols.values(), strict=True)] if keys else []
+
+
 def _save(path: Path, data: StoreData) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file, then rename)."""
+    """Write ``data`` as the folder ``path`` (:mod:`rox.queries.arrays_dir`: atomic)."""
     f = data.frame
     vocabularies = {name: list(getattr(f, name)) for name in (*COLUMNS.values(), "sector_scheme", "sector_code")}
-    rows = {"regions": data.regions, "sectors": data.sectors, "datasets": data.datasets}
-    meta = {"vocabularies": vocabularies, "rows": rows}
-    blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, meta=blob, **{c: getattr(f, c) for c in _ARRAYS})
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    rows = {"regions": _columns_of(data.regions), "sectors": data.sectors, "datasets": data.datasets}
+    arrays_dir.write(path, {c: getattr(f, c) for c in _ARRAYS}, {"vocabularies": vocabularies, "rows": rows})
 
 
 def _load(path: Path, gen: Generation) -> StoreData | None:
-    """The snapshot at ``path``, or None when there is none (or it cannot be read)."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(z["meta"].tobytes().decode("utf-8"))
-            arrays = {c: z[c] for c in _ARRAYS}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+    """The snapshot in the folder ``path``, or None when there is none (or it cannot be read)."""
+    got = arrays_dir.read(path)
+    if got is None or set(got[0]) != set(_ARRAYS):
         return None  # none, or damaged: the caller rebuilds it
-    vocab: dict[str, Any] = {name: tuple(v) for name, v in meta["vocabularies"].items()}
+    arrays, meta = got
+    columns: dict[str, Any] = dict(arrays)
+    columns.update((name, tuple(v)) for name, v in meta["vocabularies"].items())
     rows = meta["rows"]
-    return StoreData(FactFrame(**arrays, **vocab), rows["regions"], rows["sectors"], rows["datasets"], gen)
+    frame = FactFrame(**columns)
+    return StoreData(frame, _rows_of(rows["regions"]), rows["sectors"], rows["datasets"], gen)
 
 
-def _tidy(where: Path, keep: Path) -> None:
-    """Remove the files of other generations than ``keep``'s, and temporaries older than an
-    hour (left by a process that died while writing; a younger one may be another
-    process's file being written)."""
-    for p in where.glob("*.npz"):
+def _path(store: Any, gen: Generation) -> Path:
+    return folder(store) / f"{gen.key}.facts"
+
+
+def _tidy(where: Path, keep: Generation) -> None:
+    """Remove what belongs to other generations than ``keep``, and temporaries older than
+    an hour (left by a process that died while writing; a younger one may be another
+    process's folder being written)."""
+    for p in where.iterdir():
         if p.name.startswith(".tmp-"):
             with contextlib.suppress(OSError):
                 if time.time() - p.stat().st_mtime > STALE_TEMP_S:
-                    p.unlink()
-            continue
-        if p != keep and not p.name.startswith(keep.stem + ".table-"):
-            with contextlib.suppress(OSError):
-                p.unlink()
+                    arrays_dir.remove(p)
+        elif not p.name.startswith(keep.key + "."):
+            arrays_dir.remove(p) if p.is_dir() else p.unlink(missing_ok=True)
 
 
 def build(store: Any) -> StoreData:
@@ -190,9 +190,10 @@ def build(store: Any) -> StoreData:
         gen = store.generation()  # no write runs while the lock is held shared
         data = paged(store)
         data = StoreData(data.frame, data.regions, data.sectors, data.datasets, gen)
-        path = folder(store) / f"{gen.key}.npz"
+        path = _path(store, gen)
+        arrays_dir.remove(path)  # one that could not be read (a whole one is never rebuilt: read() found none)
         _save(path, data)
-        _tidy(path.parent, path)
+        _tidy(path.parent, gen)
     finally:
         lock.release()
     _memo.clear()
@@ -205,7 +206,7 @@ def read(store: Any) -> StoreData:
     if not enabled():
         return live(store)
     gen = store.generation()
-    path = folder(store) / f"{gen.key}.npz"
+    path = _path(store, gen)
     data = _memo.get(str(path)) or _load(path, gen)
     if data is None:
         return build(store)
@@ -217,7 +218,7 @@ def read(store: Any) -> StoreData:
 class TableCache(dict):
     """The tables of one snapshot (:func:`rox.queries.tables.tables_of`: key ``(dataset,
     year, level)``), kept in memory and, when the snapshot is on disk, beside it
-    (``<uid>-<n>.table-<hash>.npz``), so the next process does not build them again."""
+    (``<uid>-<n>.table-<hash>/``), so the next process does not build them again."""
 
     def __init__(self, base: Path | None):
         super().__init__()
@@ -227,7 +228,7 @@ class TableCache(dict):
         if self.base is None:
             return None
         digest = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:16]
-        return self.base.with_name(f"{self.base.stem}.table-{digest}.npz")
+        return self.base.with_name(f"{self.base.name.removesuffix('.facts')}.table-{digest}")
 
     def __contains__(self, key: object) -> bool:
         if super().__contains__(key):
@@ -253,7 +254,7 @@ def table_cache(store: Any, data: StoreData) -> dict[Any, Any]:
     if data.generation is None or not enabled():
         return {}
     if not isinstance(data.tables, TableCache):
-        cache = TableCache(folder(store) / f"{data.generation.key}.npz")
+        cache = TableCache(_path(store, data.generation))
         data.tables.clear()
         object.__setattr__(data, "tables", cache)
     return data.tables

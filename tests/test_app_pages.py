@@ -523,7 +523,7 @@ def test_load_page_loads_through_the_api_with_progress(monkeypatch, tmp_path):
 def test_load_page_lists_problems_from_an_upload(env):
     at = page("load").run()
     no_exceptions(at)
-    assert [t.label for t in at.tabs] == ["Entity files", "Statistical tables", "Demo data"]
+    assert [t.label for t in at.tabs] == ["Entity files", "Statistical tables", "Documents", "Demo data"]
     assert at.button(key="ld-demo")
 
 

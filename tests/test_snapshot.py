@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 
 import numpy as np
@@ -130,7 +131,7 @@ def test_a_load_followed_at_once_by_a_match_sees_the_new_data(tmp_path):
         first = [("GB-DER", "30", 10), ("GB-NGM", "30", 5), ("GB-NGM", "29", 5), ("GB-LCE", "29", 9)]
         rx.load_table(_table(tmp_path / "t.csv", first), _opts("t"))
         before = rx.match("GB-DER", top=5)
-        assert (snapshot.folder(rx.store) / f"{rx.store.generation().key}.npz").exists()  # refreshed by the load
+        assert (snapshot.folder(rx.store) / f"{rx.store.generation().key}.facts").is_dir()  # refreshed by the load
         rx.load_table(_table(tmp_path / "u.csv", [("GB-BIR", "30", 20)]), _opts("t"))  # same dataset
         after = rx.match("GB-DER", top=5)
         assert "GB-BIR" not in [r["region"] for r in before.rows]
@@ -179,30 +180,32 @@ def _demo_like(tmp_path):
 def test_only_the_current_generation_file_is_kept_and_a_damaged_one_is_rebuilt(demo_store):
     snapshot._memo.clear()
     first = snapshot.read(demo_store)
+    first_rows, n_values = _frame_rows(first.frame), len(first.frame)  # before the files change under it
     folder = snapshot.folder(demo_store)
-    files = list(folder.glob("*.npz"))
-    assert [p.name for p in files] == [f"{demo_store.generation().key}.npz"]
-    files[0].write_bytes(b"PK\x03\x04 not a zip at all")
+    saved = [p.name for p in folder.iterdir() if not p.name.startswith(".tmp-")]
+    assert saved == [f"{demo_store.generation().key}.facts"]
+    damaged = folder / saved[0] / "value.npy"
+    damaged.write_bytes(b"\x93NUMPY not an array at all")
     snapshot._memo.clear()
     again = snapshot.read(demo_store)
-    assert _frame_rows(again.frame) == _frame_rows(first.frame)
-    assert np.load(files[0])["value"].shape == first.frame.value.shape  # rewritten whole
+    assert _frame_rows(again.frame) == first_rows
+    assert np.load(damaged).shape == (n_values,)  # written again, whole
 
 
 def test_no_file_is_built_while_a_load_holds_the_lock(demo_store):
     folder = snapshot.folder(demo_store)
-    for p in folder.glob("*.npz"):
-        p.unlink()
+    for p in folder.iterdir():
+        shutil.rmtree(p)
     snapshot._memo.clear()
     lock = lock_for(demo_store)
     lock.acquire("a load in another process")
     try:
         data = snapshot.read(demo_store)
-        assert len(data.frame) and not list(folder.glob("*.npz"))  # read, not saved
+        assert len(data.frame) and not list(folder.iterdir())  # read, not saved
     finally:
         lock.release()
     snapshot.read(demo_store)
-    assert list(folder.glob("*.npz"))
+    assert list(folder.iterdir())
 
 
 def test_readers_during_loads_never_save_a_mixed_state(tmp_path):
@@ -247,7 +250,7 @@ def test_generation_keys_name_the_file():
 # -- the CLI ------------------------------------------------------------------------------------
 def test_cli_matches_read_the_file_and_agree_with_the_per_request_read(demo_db):
     on = rox("match", "Derby", "--top", "10", "--format", "json", db=demo_db).stdout
-    assert list((demo_db.parent / "rox.db.snapshot").glob("*.npz"))
+    assert list((demo_db.parent / "rox.db.snapshot").glob("*.facts"))
     env_off = {**os.environ, snapshot.ENV: "off"}
     import subprocess
     import sys

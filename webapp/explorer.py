@@ -91,7 +91,7 @@ def _search_and_pick(s: dict[str, Any]) -> None:
     picked = c2.selectbox(
         "Node",
         options,
-        index=0 if options else None,
+        index=options.index(text.strip()) if text.strip() in options else (0 if options else None),
         key=f"ex-pick-{text.strip()}",
         format_func=lambda i: f"{by_id[i].get('name') or i} ({by_id[i]['label']}) · {i}",
         placeholder="Search first, then pick a node",

@@ -5,7 +5,7 @@ GraphML and GEXF go through networkx (a ``MultiDiGraph``: node attributes
 ``relation`` and the relationship's properties). Lists become ``;``-joined text
 and missing values are left out, since neither format has lists or nulls.
 
->>> from webapp.visgraph import GraphView
+>>> from rox.webapp.visgraph import GraphView
 >>> v = GraphView()
 >>> v.add_node("GB-DER", "Region", "Derby", country="GB")
 >>> v.add_node("rail", "Sector", "Rail")

@@ -5,7 +5,8 @@ Loading is all or nothing, as ``rox load``: every record is validated first (fie
 duplicates, references to the files and to what the store holds) and nothing is
 written while any problem remains. Checking is :meth:`rox.api.Rox.check`, loading
 :meth:`rox.api.Rox.load` / :meth:`~rox.api.Rox.load_table`, whose progress callbacks
-move the bar.
+move the bar. Documents (press releases, MoUs...) are reviewed and loaded on the Documents
+tab (:mod:`rox.webapp.documents`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import streamlit as st
 
 from rox import api
-from rox.webapp import Page, common
+from rox.webapp import Page, common, documents
 
 PAGE = Page("Load data", "load", ":material/upload_file:", order=60)
 
@@ -247,10 +248,12 @@ def render() -> None:
     if st.session_state.get("ld-report"):
         st.success("Loaded.", icon=":material/check_circle:")
         common.table(st.session_state.pop("ld-report"), key="ld-report-table")
-    t1, t2, t3 = st.tabs(["Entity files", "Statistical tables", "Demo data"])
+    t1, t2, t3, t4 = st.tabs(["Entity files", "Statistical tables", "Documents", "Demo data"])
     with t1:
         entity_tab()
     with t2:
         table_tab()
     with t3:
+        documents.documents_tab()
+    with t4:
         demo_tab()

@@ -297,4 +297,6 @@ def ui():
     """The helpers above, for the test modules (conftest is not imported directly)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(screenshot=screenshot, wait_idle=wait_idle, pick=pick, is_local=is_local)
+    return SimpleNamespace(
+        screenshot=screenshot, wait_idle=wait_idle, pick=pick, is_local=is_local, serve_app=serve_app
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import time
 
@@ -334,3 +335,75 @@ def test_no_request_left_localhost(all_requests, ui):
     assert all_requests, "no requests were recorded"
     outside = sorted({u for u in all_requests if not ui.is_local(u)})
     assert not outside, outside
+
+
+# ----------------------------------------------------------- documents (issue 12)
+ACME_RELEASE = (
+    "Derby welcomes Acme Rail\n\n"
+    "Derby City Council welcomed Acme Rail Ltd, a rolling stock maker headquartered in Derby, "
+    "which opened a plant in Hefei."
+)
+ACME_SENTENCE = ACME_RELEASE.split("\n\n")[1]
+
+
+@pytest.fixture(scope="module")
+def documents_app_url(chromium_path, ui, tmp_path_factory):
+    """An app of its own on a fresh store made by ``rox demo`` (the documents test writes to it)."""
+    from support import rox
+
+    db = tmp_path_factory.mktemp("browser-documents-db") / "rox.db"
+    rox("demo", db=db)
+    with ui.serve_app(db, tmp_path_factory.mktemp("streamlit-documents") / "streamlit-documents.log") as url:
+        yield url
+
+
+def grid_cell(table, text: str):
+    """The cell of a Streamlit dataframe (a locator; the first match) holding ``text``, once the
+    grid has drawn it: scrolled to its last columns first, as the grid puts only the columns in
+    view into the page (so the locator, which may name a first-column cell, is resolved before)."""
+    table.wait_for(state="attached")
+    grid = table.element_handle()
+    grid.evaluate("d => { const s = d.querySelector('.dvn-scroller'); s.scrollLeft = s.scrollWidth; }")
+    return grid.wait_for_selector(f"td:has-text({json.dumps(text)})", state="attached")
+
+
+def test_document_loaded_from_the_app_explains_partners(page, ui, documents_app_url):
+    """Issue 12: paste a press release naming a new firm in Derby (with a plant in Hefei), see its
+    mentions and review tables, load it, then find the firm with its sentence in Find partners'
+    explanation for Derby, and the firm in the graph explorer through the result's links."""
+    page.goto(documents_app_url + "/load")
+    page.get_by_role("tab", name="Documents").click()
+    page.get_by_label("Name of the pasted text").fill("Acme press release")
+    text = page.get_by_label("Paste text")
+    text.fill(ACME_RELEASE)
+    text.press("Control+Enter")
+    page.locator("mark[title='firm:firm-acme-rail']").first.wait_for(timeout=90_000)
+    ui.wait_idle(page, timeout_ms=60_000)
+    assert page.locator("mark[title='region:GB-DER']").count() >= 2
+    assert page.locator("mark[title='region:CN-AH-hefei']").count() == 1
+    ui.screenshot(page, "12-load-documents")
+    firms = page.get_by_test_id("stDataFrame").filter(has=page.locator("td", has_text=re.compile("^Acme Rail Ltd$")))
+    assert grid_cell(firms, "company ending").inner_text() == "company ending"  # the last column: the rule
+    assert "1 firm," in page.get_by_test_id("stMarkdown").filter(has_text="Will write:").inner_text()
+
+    page.get_by_role("button", name="Load accepted facts").click()
+    page.get_by_text("Loaded: 1 source, 1 firm").wait_for(timeout=60_000)
+    ui.wait_idle(page)
+    explorer = page.get_by_role("link", name="Acme Rail Ltd").evaluate("a => a.href")
+    partners = page.get_by_role("link", name="Find partners for Derby").evaluate("a => a.href")
+    assert partners.endswith("/partners?region=GB-DER"), partners
+
+    page.goto(partners)
+    page.get_by_text("Partners for Derby").wait_for(timeout=60_000)
+    ui.wait_idle(page)
+    ui.pick(page, "Explain", "Anhui", "CN-AH)")
+    expl = page.locator(".st-key-pm-explanation")
+    expl.get_by_text("Why Anhui?").wait_for()
+    ui.wait_idle(page)
+    firm_links = expl.get_by_test_id("stDataFrame").filter(has=page.locator("td", has_text="firm-acme-rail")).first
+    assert grid_cell(firm_links, ACME_SENTENCE).inner_text() == ACME_SENTENCE
+
+    page.goto(explorer)
+    node_box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Node", exact=True)).first
+    expect(node_box.get_by_role("combobox")).to_have_value(re.compile(r" · firm-acme-rail$"), timeout=60_000)
+    assert graph_frame(page).evaluate("() => window.roxGraph.nodes") >= 3  # the firm, Derby, Hefei, rail
