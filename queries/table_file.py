@@ -58,7 +58,7 @@ def save(path: Path, tables: Sequence[Table]) -> None:
 
 def _csr(arrays: dict[str, np.ndarray], name: str, i: int, shape: tuple[int, int]) -> sp.csr_matrix:
     parts = (arrays[f"{name}_data{i}"], arrays[f"{name}_indices{i}"], arrays[f"{name}_indptr{i}"])
-    return sp.csr_matrix(tuple(np.asarray(a) for a in parts), shape=shape)
+    return sp.csr_matrix(tuple(np.array(a) for a in parts), shape=shape)  # copies: SciPy sorts and prunes in place
 
 
 def load(path: Path) -> list[Table] | None:
