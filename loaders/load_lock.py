@@ -67,16 +67,23 @@ class LoadLock:
         self._fh: IO[str] | None = None
         self._shared = False
 
+    def _flock(self, mode: int) -> IO[str] | None:
+        """The lock file held in ``mode`` (``LOCK_EX``/``LOCK_SH``), or None when it is taken."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while held
+        try:
+            fcntl.flock(fh, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            return None
+        return fh
+
     def try_acquire(self, holder: str = "") -> bool:
         """Take the lock if it is free; never waits."""
         if self._fh is not None:
             return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while held
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.close()
+        fh = self._flock(fcntl.LOCK_EX)
+        if fh is None:
             return False
         fh.seek(0)
         fh.truncate()
@@ -89,12 +96,8 @@ class LoadLock:
         """Hold the lock shared (with other readers, never with a load) if no load holds it; never waits."""
         if self._fh is not None:
             return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while held
-        try:
-            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.close()
+        fh = self._flock(fcntl.LOCK_SH)
+        if fh is None:
             return False
         self._fh, self._shared = fh, True
         return True

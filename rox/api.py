@@ -53,6 +53,7 @@ from rox.queries import registry
 if TYPE_CHECKING:  # at run time these names come from __getattr__ below, on first use
     from rox.api_reports import DemoReport
     from rox.graph import maintenance, server
+    from rox.loaders.documents.model import NOUNS as EXTRACTION_NOUNS
     from rox.loaders.documents.model import Extraction
     from rox.loaders.documents.model import Item as ExtractionItem
     from rox.loaders.documents.read import Document, DocumentError, read_bytes, read_document, read_text
@@ -134,6 +135,7 @@ __all__ = [
     "DocumentError",
     "Extraction",
     "ExtractionItem",
+    "EXTRACTION_NOUNS",
     "EXTRACT_FORMATS",
     "read_document",
     "read_text",
@@ -173,6 +175,7 @@ _LAZY: dict[str, tuple[str, str]] = {  # name: (module, attribute)
     "read_bytes": ("rox.loaders.documents.read", "read_bytes"),
     "Extraction": ("rox.loaders.documents.model", "Extraction"),
     "ExtractionItem": ("rox.loaders.documents.model", "Item"),
+    "EXTRACTION_NOUNS": ("rox.loaders.documents.model", "NOUNS"),
 }
 _DERIVED: dict[str, Callable[[], Any]] = {
     # Sector levels ``match``/``compare`` take: codes as loaded, or rolled up to the rox taxonomy.

@@ -45,22 +45,6 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Facts", ("operates_in", "headquartered_in", "located_in")),
     ("Figures", ("trade",)),
 )
-#: What an item of each label is, singular and plural (as ``rox extract`` says it).
-NOUNS = {
-    "source": ("source", "sources"),
-    "region": ("region", "regions"),
-    "firm": ("firm", "firms"),
-    "university": ("university", "universities"),
-    "agreement": ("agreement", "agreements"),
-    "region_sector": ("region–sector fact", "region–sector facts"),
-    "operates_in": ("firm–place fact", "firm–place facts"),
-    "headquartered_in": ("headquarters fact", "headquarters facts"),
-    "firm_sector": ("firm–sector fact", "firm–sector facts"),
-    "located_in": ("university place", "university places"),
-    "researches": ("research fact", "research facts"),
-    "covers": ("agreement sector", "agreement sectors"),
-    "trade": ("trade figure", "trade figures"),
-}
 ENTITY_LABELS = ("source", "region", "firm", "university", "agreement")
 SECTION_LABEL = {"sources": "source", "regions": "region", "firms": "firm", "universities": "university"}
 #: Highlight colour and legend name of each mention label.
@@ -197,7 +181,7 @@ def noun(label: str, n: int | None = None) -> str:
     ('region–sector fact', '2 firms', '1 trade figure')
     """
     plain = label.replace("_", " ")
-    singular, plural = NOUNS.get(label, (plain, plain + "s"))
+    singular, plural = api.EXTRACTION_NOUNS.get(label, (plain, plain + "s"))
     return singular if n is None else f"{n} {singular if n == 1 else plural}"
 
 
@@ -293,12 +277,13 @@ def write_counts(items: Sequence[Any], keys: Iterable[str]) -> Counter[str]:
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
-    """``1 source, 2 firms, 1 trade figure`` in the order of :data:`NOUNS`.
+    """``1 source, 2 firms, 1 trade figure`` in the order of ``api.EXTRACTION_NOUNS``.
 
     >>> counts_text({"trade": 1, "firm": 2, "source": 1})
     '1 source, 2 firms, 1 trade figure'
     """
-    order = [label for label in NOUNS if counts.get(label)] + [k for k in counts if k not in NOUNS and counts[k]]
+    nouns = api.EXTRACTION_NOUNS
+    order = [label for label in nouns if counts.get(label)] + [k for k in counts if k not in nouns and counts[k]]
     return ", ".join(noun(label, counts[label]) for label in order)
 
 
