@@ -1,7 +1,8 @@
-"""From the ``region-sector-matrix`` rows to a :class:`~rox.queries.matrix.RegionSectorMatrix`
-(pure: the fetch step reads the rows, this module decides which facts count).
+"""From the facts (a :class:`~rox.queries.frame.FactFrame`, or ``region-sector-matrix`` rows)
+to a :class:`~rox.queries.matrix.RegionSectorMatrix` (pure: the fetch step reads the facts,
+this module decides which count; the work is done on columns).
 
-* :func:`select_facts`: values or presence, and from which source;
+* :func:`select_frame` (:func:`select_facts` over rows): values or presence, and from which source;
 * :func:`taxonomy_parent`: fine statistical codes -> their rox sector (``level="taxonomy"``);
 * :func:`build_matrix`: both, then the year rule of
   :meth:`RegionSectorMatrix.from_rows <rox.queries.matrix.RegionSectorMatrix.from_rows>`.
