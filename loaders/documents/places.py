@@ -28,34 +28,13 @@ from dataclasses import dataclass, field, replace
 
 from rox.graph.ids import child_region_id
 from rox.loaders.documents.context import Context
+from rox.loaders.documents.dates import MONTH_NAMES
 from rox.loaders.documents.gazetteers import Candidate, demonym_country, place_index, place_of
 from rox.loaders.documents.names import CONNECTORS, PhraseIndex, Token
 from rox.loaders.documents.resolve import Known
 
 METONYMS = frozenset({"westminster", "whitehall", "downing street", "capitol hill", "wall street", "holyrood"})
-MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
+MONTHS = frozenset(MONTH_NAMES) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 GENERIC = frozenset(
     [
         "north",
