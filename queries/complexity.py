@@ -226,9 +226,9 @@ class Complementarity:
     """Complementarity of every partner with one region (see :func:`complementarity_scores`)."""
 
     scores: np.ndarray  # per partner (the region's own entry is meaningless)
-    contrib: np.ndarray  # partners x sectors: ω_rs · M_qs · RCA_qs over the lacked sectors
+    contrib: sp.csr_matrix  # partners x sectors: ω_rs · M_qs · RCA_qs over the lacked sectors
     density: np.ndarray  # ω_rs, the region's relatedness density per sector
-    strength: np.ndarray  # RCA_qs (M for presence-only data)
+    strength: sp.csr_matrix  # RCA_qs (M for presence-only data)
 
 
 def complementarity_scores(M, R, region_index: int) -> Complementarity:
@@ -239,30 +239,35 @@ def complementarity_scores(M, R, region_index: int) -> Complementarity:
 
         score_q = Σ_{s∈L} ω_rs · M_qs · RCA_qs / Σ_{s∈L} ω_rs
 
-    ``M`` presence, ``R`` strength (RCA; M itself for presence-only data).
+    ``M`` presence, ``R`` strength (RCA; M itself for presence-only data), dense or
+    sparse: the work is sparse (only the partners' nonzero cells), so 100,000 regions x
+    1,000 sectors needs no dense regions x sectors matrix.
 
     >>> M = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
     >>> complementarity_scores(M, M, 0).scores.tolist()
     [0.0, 1.0, 1.0]
     """
+    M, R = sp.csr_matrix(M, dtype=float), sp.csr_matrix(R, dtype=float)
     phi = proximity(M, 0.0)
-    M, R = _dense(M), _dense(R)
     col = phi.sum(axis=0)
+    own = M[region_index].toarray().ravel()
     with np.errstate(divide="ignore", invalid="ignore"):  # density's row of the region alone
-        dens = np.where(col > 0, (M[region_index] @ phi) / col, 0.0)
-    w = np.where(M[region_index] == 0, dens, 0.0)
+        dens = np.where(col > 0, (own @ phi) / col, 0.0)
+    w = np.where(own == 0, dens, 0.0)
     total = w.sum()
-    contrib = (M * R) * w[None, :]  # partners x sectors
-    scores = contrib.sum(axis=1) / total if total > 0 else np.zeros(M.shape[0])
+    contrib = sp.csr_matrix(M.multiply(R).multiply(w[None, :]))  # partners x sectors
+    contrib.eliminate_zeros()
+    scores = np.asarray(contrib.sum(axis=1)).ravel() / total if total > 0 else np.zeros(M.shape[0])
     return Complementarity(scores, contrib, dens, R)
 
 
 def complementary_sectors(c: Complementarity, partner: int, top: int = 5) -> list[tuple[int, float, float]]:
     """The partner's ``top`` contributing sectors as ``(sector index, density, partner
     strength)``, largest contribution first, ties by sector index."""
-    row = c.contrib[partner]
+    row = c.contrib[partner].toarray().ravel()
+    strength = c.strength[partner].toarray().ravel()
     best = [s for s in np.lexsort((np.arange(row.shape[0]), -row))[:top] if row[s] > 0]
-    return [(int(s), float(c.density[s]), float(c.strength[partner, s])) for s in best]
+    return [(int(s), float(c.density[s]), float(strength[s])) for s in best]
 
 
 def complementarity(
@@ -280,8 +285,8 @@ def complementarity(
     >>> [(d["partner"], d["score"], d["sectors"]) for d in complementarity(m, 0)]
     [('b', 1.0, [('y', 1.0, 1.0)])]
     """
-    M = _dense(matrix.presence(threshold, strict))
-    R = matrix.rca().toarray() if matrix.has_values else M
+    M = matrix.presence(threshold, strict)
+    R = matrix.rca() if matrix.has_values else M
     c = complementarity_scores(M, R, region_index)
     out = []
     for q in np.lexsort((np.arange(len(c.scores)), -c.scores)):

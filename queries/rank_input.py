@@ -7,7 +7,7 @@ takes, and receives exactly that part:
   ``>``, when the facts carry values; else the links themselves);
 * ``values``: the CSR value matrix (0/1 links for presence-only data);
 * ``rca``: Balassa RCA of the values (:func:`rox.queries.matrix.balassa_rca`);
-* ``relatedness``: :class:`Relatedness`, dense M and strength (RCA; M for
+* ``relatedness``: :class:`Relatedness`, sparse M and strength (RCA; M for
   presence-only data), for complementarity;
 * ``graph``: :class:`RegionGraph`, regions, sectors and the fetched firms,
   universities and agreements as one NetworkX graph;
@@ -56,12 +56,13 @@ class RegionGraph(NamedTuple):
 
 
 class Relatedness(NamedTuple):
-    """Dense presence M and strength (RCA, or M for presence-only data), regions x sectors;
+    """Presence M and strength (RCA, or M for presence-only data), regions x sectors, sparse
+    (dense arrays work too);
     ``scores`` keeps each region's complementarity once computed (blend's ranking and the
     explanation of its rows ask for the same one)."""
 
-    presence: np.ndarray
-    strength: np.ndarray
+    presence: sp.csr_matrix | np.ndarray
+    strength: sp.csr_matrix | np.ndarray
     scores: dict[int, Any] | None = None
 
     def complementarity(self, i: int) -> Any:
@@ -159,8 +160,8 @@ class RankInput:
 
     @cached_property
     def relatedness(self) -> Relatedness:
-        M = self.presence.toarray()
-        return Relatedness(M, self.rca.toarray() if self.mode == "values" else M, {})
+        M = self.presence
+        return Relatedness(M, self.rca if self.mode == "values" else M, {})
 
     @cached_property
     def graph(self) -> RegionGraph:

@@ -40,11 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rox.graph.generation import Generation
 from rox.loaders.journal import base_path
 from rox.loaders.writer import lock_for
 from rox.queries import arrays_dir, table_file
-from rox.queries.frame import COLUMNS, FactFrame
+from rox.queries.frame import COLUMNS, NO_YEAR, FactFrame
 from rox.queries.registry import run_named, run_named_bulk
 
 __all__ = ["ENV", "StoreData", "build", "enabled", "folder", "live", "read", "refresh"]
@@ -75,6 +77,11 @@ class StoreData:
         if not self.by_id:
             self.by_id.update((r["id"], r) for r in self.regions)
         return self.by_id
+
+    def years(self) -> list[int]:
+        """The years the facts are for, newest first (facts without a year left out)."""
+        got = np.unique(self.frame.year)
+        return [int(y) for y in got[got != NO_YEAR][::-1]]
 
 
 def enabled() -> bool:

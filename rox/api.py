@@ -654,6 +654,19 @@ class Rox:
 
         return snapshot.read(self.store).regions
 
+    def fact_years(self) -> list[int]:
+        """The years the region x sector facts are for, newest first (from the matrix
+        snapshot, so no read of all facts)."""
+        from rox.queries import snapshot
+
+        return snapshot.read(self.store).years()
+
+    def data_version(self) -> str:
+        """A key that changes with every write to the store (its generation,
+        :mod:`rox.graph.generation`): what a cache of this store's data is keyed by, as
+        the app's are. One small read."""
+        return self.store.generation().key
+
     def sectors(self) -> list[dict[str, Any]]:
         """Every sector: id, name and its place in the taxonomy."""
         return self.query("sectors")
@@ -743,8 +756,10 @@ class Rox:
         Raises :class:`NotFound` when nothing matches and :class:`AmbiguousName`,
         listing the candidates, when several regions share the name.
         """
-        rows = self._region_rows()
-        by_id = {r["id"]: r for r in rows}
+        from rox.queries import snapshot
+
+        data = snapshot.read(self.store)
+        rows, by_id = data.regions, data.region_meta()
         if text in by_id:
             return text
         folded = text.casefold()

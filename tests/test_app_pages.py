@@ -297,6 +297,47 @@ def test_compare_page_shows_what_the_api_compares(env):
     assert list(frame(at, "sector", "a_rca", "b_rca")["sector"]) == [p["sector"] for p in want["profiles"]]
 
 
+def test_partners_page_sees_a_load_made_elsewhere(monkeypatch, tmp_path):
+    """The page's caches are keyed by the store's data version: a load from another process
+    (here another session) shows at the next rerun, without "Refresh data": the new region in
+    the picker, its year in the year box, and in the partner list."""
+    from rox.api import Rox
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "mini.yaml").write_text(MINI, encoding="utf-8")
+    db = tmp_path / "rox.db"
+    with Rox.open(db=str(db)) as rx:
+        rx.load([data])
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(db))
+    at = page("partners").run()
+    at.selectbox(key="pick-region").set_value("GB-DER").run()
+    no_exceptions(at)
+    assert not any(o.endswith("· CN-SC-CD") for o in at.selectbox(key="pick-region").options)
+    assert "2019" not in at.selectbox(key="pm-year").options
+    (data / "more.yaml").write_text(
+        """
+regions:
+  - {id: CN-SC-CD, name: Chengdu, kind: city, country: CN, part_of: CN-SC, source: src-mini}
+region_sectors:
+  - {region: CN-SC-CD, sector: aerospace, value: 50000, unit: jobs, kind: employment, year: 2019, source: src-mini}
+  - {region: CN-SC-CD, sector: rail, value: 50000, unit: jobs, kind: employment, year: 2019, source: src-mini}
+""",
+        encoding="utf-8",
+    )
+    with Rox.open(db=str(db)) as rx:
+        rx.load([data / "more.yaml"])
+        want = [r["region"] for r in rx.match("GB-DER", top=10, min_sectors=1).rows]
+    at.run()
+    no_exceptions(at)
+    assert any(o.endswith("· CN-SC-CD") for o in at.selectbox(key="pick-region").options)
+    assert "2019" in at.selectbox(key="pm-year").options
+    table = at.dataframe(key="pm-table").value
+    assert "CN-SC-CD" in want
+    assert list(table["region"]) == want
+
+
 def test_partners_filters_exclude_same_country(env):
     at = page("partners").run()
     at.selectbox(key="pick-region").set_value("GB-DER").run()

@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -139,18 +140,21 @@ def data_changed() -> None:
 
 
 # ------------------------------------------------------------- cached reads
+def data_key() -> tuple:
+    """The store and the version of its data (:meth:`rox.api.Rox.data_version`, one small
+    read): what cached results are keyed by, so a load made elsewhere (the CLI, another
+    session) shows at the next rerun."""
+    return (settings_key(), get_rox().data_version())
+
+
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL_S)
 def query(key: tuple, name: str, params_json: str = "{}") -> list[dict[str, Any]]:
     return get_rox().query(name, **json.loads(params_json))
 
 
 def named(name: str, **params: Any) -> list[dict[str, Any]]:
-    """A named query's rows, cached for a few minutes per store."""
-    return query(settings_key(), name, json.dumps(params, sort_keys=True, default=str))
-
-
-def regions() -> list[dict[str, Any]]:
-    return named("regions")
+    """A named query's rows, cached for a few minutes per store and data version."""
+    return query(data_key(), name, json.dumps(params, sort_keys=True, default=str))
 
 
 def region_label(row: Mapping[str, Any]) -> str:
@@ -160,6 +164,45 @@ def region_label(row: Mapping[str, Any]) -> str:
         if bits
         else f"{row.get('name')} · {row['id']}"
     )
+
+
+@dataclass(frozen=True)
+class RegionIndex:
+    """Every region, with what the pages look up in it: built once per data version and
+    shared by all sessions (``st.cache_resource``: no copy per rerun, which for a list of
+    thousands of regions costs more than the match). Read-only: pages never change it."""
+
+    rows: list[dict[str, Any]]
+    labels: dict[str, str]  # id -> the select box label (:func:`region_label`)
+    names: dict[str, str]  # id -> name (the id when there is none)
+    countries: list[str]  # sorted
+    kinds: list[str]  # sorted
+
+    @classmethod
+    def of(cls, rows: list[dict[str, Any]]) -> RegionIndex:
+        return cls(
+            rows,
+            {r["id"]: region_label(r) for r in rows},
+            {r["id"]: r.get("name") or r["id"] for r in rows},
+            sorted({r["country"] for r in rows if r.get("country")}),
+            sorted({r["kind"] for r in rows if r.get("kind")}),
+        )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _region_index(key: tuple) -> RegionIndex:  # key: data_key(); only used for caching
+    return RegionIndex.of(get_rox().regions())
+
+
+def region_index() -> RegionIndex:
+    """The regions of the store's current data (:meth:`rox.api.Rox.regions`, from its
+    matrix snapshot), cached per data version."""
+    return _region_index(data_key())
+
+
+def regions() -> list[dict[str, Any]]:
+    """Every region's row (shared: do not change them)."""
+    return region_index().rows
 
 
 def region_picker(
@@ -175,9 +218,9 @@ def region_picker(
 
     The choice is mirrored in the URL (``?<key>=<id>``) so a page can be shared.
     """
-    rows = [r for r in regions() if r["id"] not in set(exclude)]
-    ids = [r["id"] for r in rows]
-    labels = {r["id"]: region_label(r) for r in rows}
+    index, skip = region_index(), set(exclude)
+    labels = index.labels
+    ids = [i for i in labels if i not in skip] if skip else list(labels)
     wanted = st.query_params.get(key) or default
     index = ids.index(wanted) if wanted in ids else None
     where = container or st

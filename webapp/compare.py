@@ -235,9 +235,9 @@ def render() -> None:
         st.info("Pick two regions to compare.")
         return
     options = options_form(a)
-    names = {r["id"]: r.get("name") or r["id"] for r in common.regions()}
+    names = common.region_index().names
     try:
-        data = run_compare(common.settings_key(), a, b, json.dumps(options, sort_keys=True))
+        data = run_compare(common.data_key(), a, b, json.dumps(options, sort_keys=True))
     except (RoxError, ValueError) as exc:  # no dataset facts at this level...: say so, keep the page
         if isinstance(exc, StoreUnavailable):
             raise

@@ -54,9 +54,14 @@ def run_match(key: tuple, region: str, params_json: str) -> dict[str, Any]:
     return {"rows": list(res.rows), "flat": list(res.flat_rows()), "params": dict(res.params)}
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _years(key: tuple) -> list[int]:  # key: common.data_key(); only used for caching
+    return common.get_rox().fact_years()
+
+
 def years() -> list[int]:
-    rows = common.named("region-sector-matrix")
-    return sorted({int(r["year"]) for r in rows if r.get("year") is not None}, reverse=True)
+    """The years of the facts, newest first (:meth:`rox.api.Rox.fact_years`), per data version."""
+    return _years(common.data_key())
 
 
 def _fmt(v: Any) -> Any:
@@ -223,13 +228,9 @@ def settings_form(region: str | None = None) -> dict[str, Any]:
         min_sectors = c4.number_input("Min. shared sectors", min_value=0, max_value=50, value=1, key="pm-min")
         c5, c6, c7, c8 = st.columns([1, 2, 2, 1])
         exclude_same = c5.checkbox("Exclude my country", key="pm-excl")
-        all_regions = common.regions()
-        countries = c6.multiselect(
-            "Only these countries", sorted({r["country"] for r in all_regions if r.get("country")}), key="pm-countries"
-        )
-        kinds = c7.multiselect(
-            "Only these kinds", sorted({r["kind"] for r in all_regions if r.get("kind")}), key="pm-kinds"
-        )
+        index = common.region_index()
+        countries = c6.multiselect("Only these countries", index.countries, key="pm-countries")
+        kinds = c7.multiselect("Only these kinds", index.kinds, key="pm-kinds")
         threshold = c8.number_input(
             "RCA threshold",
             min_value=0.0,
@@ -267,7 +268,7 @@ def score(region: str, params: dict[str, Any]) -> tuple[dict[str, Any] | None, f
     started = time.perf_counter()
     try:
         with st.spinner("Scoring regions…"):
-            result = run_match(common.settings_key(), region, json.dumps(params, sort_keys=True))
+            result = run_match(common.data_key(), region, json.dumps(params, sort_keys=True))
     except StoreUnavailable:
         raise
     except (RoxError, ValueError, KeyError) as exc:  # bad weights, no sector facts...: say so, keep the page
@@ -377,7 +378,7 @@ def render() -> None:
     result, elapsed = score(region, params)
     if result is None:
         return
-    region_name = next((r.get("name") or region for r in common.regions() if r["id"] == region), region)
+    region_name = common.region_index().names.get(region, region)
     st.subheader(f"Partners for {region_name}")
     if not result["rows"]:
         st.info("No region passes these filters. Loosen them (fewer countries/kinds, a lower minimum).")

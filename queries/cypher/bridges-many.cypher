@@ -22,11 +22,10 @@ MATCH (a)<-[:PART_OF*0..6]-(pa:Region)<-[la:LOCATED_IN]-(u:University)-[:RESEARC
 RETURN DISTINCT b.id AS b, 'university' AS kind, u.id AS id, u.name AS name, pa.id AS a_place, b.id AS b_place, s.id AS sector, 'LOCATED_IN/RESEARCHES' AS relation, null AS value, null AS unit, null AS year, la.source AS source, la.evidence AS evidence
 ORDER BY b, kind, id, a_place, b_place, sector
 UNION ALL
-MATCH (a:Region {id: $a})
-UNWIND $bs AS bid
-MATCH (b:Region {id: bid})
-WHERE a <> b
-MATCH (b)<-[:PART_OF*0..6]-(pb:Region)<-[lb:LOCATED_IN]-(u:University)-[:RESEARCHES]->(s:Sector)<-[:HAS_SECTOR]-(a)
+MATCH (a:Region {id: $a})-[:HAS_SECTOR]->(s:Sector)<-[:RESEARCHES]-(u:University)-[lb:LOCATED_IN]->(pb:Region)
+WITH DISTINCT a, s, u, lb, pb
+MATCH (pb)-[:PART_OF*0..6]->(b:Region)
+WHERE b.id IN $bs AND a <> b
 RETURN DISTINCT b.id AS b, 'university' AS kind, u.id AS id, u.name AS name, a.id AS a_place, pb.id AS b_place, s.id AS sector, 'RESEARCHES/LOCATED_IN' AS relation, null AS value, null AS unit, null AS year, lb.source AS source, lb.evidence AS evidence
 ORDER BY b, kind, id, a_place, b_place, sector
 UNION ALL
