@@ -30,7 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -56,12 +56,13 @@ def write(path: Path, arrays: Mapping[str, np.ndarray], meta: Any) -> None:
         raise
 
 
-def read(path: Path) -> tuple[dict[str, np.ndarray], Any] | None:
-    """The arrays (memory-mapped, read-only) and meta of the folder ``path``; None when it
-    is missing or cannot be read."""
+def read(path: Path, mode: Literal["r", "c"] = "r") -> tuple[dict[str, np.ndarray], Any] | None:
+    """The arrays (memory-mapped: ``mode`` ``"r"`` read-only, ``"c"`` copy-on-write, so a
+    caller may change them in memory without a copy up front and the file stays as it is)
+    and meta of the folder ``path``; None when it is missing or cannot be read."""
     try:
         meta = json.loads((path / META).read_text(encoding="utf-8"))
-        arrays = {p.stem: np.load(p, mmap_mode="r", allow_pickle=False) for p in path.glob("*.npy")}
+        arrays = {p.stem: np.load(p, mmap_mode=mode, allow_pickle=False) for p in path.glob("*.npy")}
     except (OSError, ValueError):
         return None
     return arrays, meta

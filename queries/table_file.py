@@ -58,12 +58,12 @@ def save(path: Path, tables: Sequence[Table]) -> None:
 
 def _csr(arrays: dict[str, np.ndarray], name: str, i: int, shape: tuple[int, int]) -> sp.csr_matrix:
     parts = (arrays[f"{name}_data{i}"], arrays[f"{name}_indices{i}"], arrays[f"{name}_indptr{i}"])
-    return sp.csr_matrix(tuple(np.array(a) for a in parts), shape=shape)  # copies: SciPy sorts and prunes in place
+    return sp.csr_matrix(parts, shape=shape, copy=False)  # copy-on-write maps: SciPy may sort and prune in place
 
 
 def load(path: Path) -> list[Table] | None:
     """The tables saved as the folder ``path``; None when there is no readable one."""
-    got = arrays_dir.read(path)
+    got = arrays_dir.read(path, mode="c")
     if got is None:
         return None
     arrays, meta = got

@@ -3,6 +3,8 @@ result asserted (the embedded store always; Neo4j when NEO4J_URI is set)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rox.graph.errors import NotFound, RoxError
@@ -103,6 +105,22 @@ def test_stats(demo_store):
     assert counts[("node", "Region")] >= 25
     assert counts[("node", "Sector")] >= 10
     assert counts[("relationship", "HAS_SECTOR")] > 50
+
+
+def test_stats_counts_every_label_and_type_of_the_model(demo_store):
+    """stats names each label and type (one count each, see its description): it must list
+    all of the model's, and give what a scan of every node and relationship gives."""
+    from rox.graph import model
+
+    text = registry.get("stats").text(demo_store.engine)
+    assert set(re.findall(r"MATCH \(n:(\w+)\)", text)) == set(model.LABELS)
+    assert set(re.findall(r"MATCH \(\)-\[r:(\w+)\]->\(\)", text)) == set(model.REL_TYPES)
+    scan = demo_store.run(
+        "MATCH (n) WHERE NOT n:RoxGeneration RETURN 'node' AS kind, labels(n)[0] AS name, count(n) AS count "
+        "UNION ALL MATCH ()-[r]->() RETURN 'relationship' AS kind, type(r) AS name, count(r) AS count"
+    )
+    got = q(demo_store, "stats")
+    assert got == sorted(scan, key=lambda r: (r["kind"], r["name"]))
 
 
 def test_region_sector_matrix(demo_store):

@@ -218,8 +218,7 @@ def region_picker(
 
     The choice is mirrored in the URL (``?<key>=<id>``) so a page can be shared.
     """
-    index, skip = region_index(), set(exclude)
-    labels = index.labels
+    labels, skip = region_index().labels, set(exclude)
     ids = [i for i in labels if i not in skip] if skip else list(labels)
     wanted = st.query_params.get(key) or default
     index = ids.index(wanted) if wanted in ids else None
