@@ -97,6 +97,11 @@ class Store(abc.ABC):
         rows = self._run(generation.BUMP, {"uid": generation.new_uid()}, write=True)
         return generation.Generation(str(rows[0]["uid"]), int(rows[0]["value"]))
 
+    def advance_generation(self) -> generation.Generation:
+        """Advance the generation without writing data, so every cache of the store's data
+        is stale: for writes made without rox (Neo4j Browser, cypher-shell), which do not."""
+        return self._bump_generation()
+
     def generation(self) -> generation.Generation:
         """Which state the store is in (:mod:`rox.graph.generation`)."""
         return generation.read(lambda q, p: self._run(q, p, write=False))

@@ -661,6 +661,15 @@ class Rox:
 
         return snapshot.read(self.store).years()
 
+    def refresh(self) -> str:
+        """Read the store afresh: advance its generation, so every cache of its data (the
+        matrix snapshot, the app's lists) is stale, and build the snapshot again. Only
+        writes made without rox (Neo4j Browser, cypher-shell, another program) need it:
+        rox's own advance the generation themselves. Returns the new :meth:`data_version`."""
+        self.store.advance_generation()
+        self._refresh_snapshot()
+        return self.data_version()
+
     def data_version(self) -> str:
         """A key that changes with every write to the store (its generation,
         :mod:`rox.graph.generation`): what a cache of this store's data is keyed by, as

@@ -166,6 +166,12 @@ def _add_general(sub: Any) -> None:
     s.add_argument("--param", action="append", type=param, default=[], metavar="K=V")
     add_format(s)
 
+    sub.add_parser(
+        "refresh",
+        help="read the store afresh after writes made without rox (Neo4j Browser, cypher-shell): "
+        "every cache of its data is dropped and the matrix snapshot rebuilt",
+    )
+
     s = sub.add_parser("cypher", help="run read-only Cypher (writes are refused)")
     s.add_argument("text")
     s.add_argument("--param", action="append", type=param, default=[], metavar="K=V")
@@ -322,6 +328,14 @@ def _cypher(args: argparse.Namespace) -> int:
     emit(res.rows, args.format)
     if res.truncated:
         print(f"rox: output cut at {args.limit} rows (--limit)", file=sys.stderr)
+    return 0
+
+
+@command("refresh")
+def _refresh(args: argparse.Namespace) -> int:
+    with open_rox(args) as rx:
+        version = rx.refresh()
+    print(f"refreshed: data version {version}; the matrix snapshot was built again")
     return 0
 
 

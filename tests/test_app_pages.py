@@ -338,6 +338,29 @@ region_sectors:
     assert list(table["region"]) == want
 
 
+def test_refresh_button_shows_a_write_made_without_rox(monkeypatch, tmp_path):
+    """A write that bypasses rox (the engine's own run, as Neo4j Browser would) leaves the data
+    version as it was, so the app keeps its lists; the sidebar's Refresh data reads it afresh."""
+    from rox.api import Rox
+
+    (tmp_path / "mini.yaml").write_text(MINI, encoding="utf-8")
+    db = tmp_path / "rox.db"
+    with Rox.open(db=str(db)) as rx:
+        rx.load([tmp_path / "mini.yaml"])
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    no_exceptions(at)
+    overview = texts(at)
+    assert "7 of 7 regions have coordinates" in overview
+    with Rox.open(db=str(db)) as rx:
+        rx.store._run("CREATE (:Region {id: 'XX-NEW', name: 'Newtown', kind: 'city'})", None, write=True)
+    assert texts(at.run()) == overview  # same data version: cached
+    at.button(key="rox-refresh").click().run()
+    no_exceptions(at)
+    assert "7 of 8 regions have coordinates" in texts(at)  # the region list, from the rebuilt snapshot
+
+
 def test_partners_filters_exclude_same_country(env):
     at = page("partners").run()
     at.selectbox(key="pick-region").set_value("GB-DER").run()

@@ -163,6 +163,34 @@ def test_a_write_outside_rox_loads_is_seen_by_the_next_match(tmp_path):
         rx.close()
 
 
+def test_refresh_makes_a_write_made_without_rox_seen(tmp_path):
+    """A write that bypasses rox (here the engine's own run, as Neo4j Browser would) does not
+    advance the generation, so the snapshot still holds the old facts; ``rox refresh``
+    (:meth:`Rox.refresh`) advances it and builds the snapshot again."""
+    rx = Rox.open(db=str(tmp_path / "rox.db"))
+    try:
+        rx.load([_demo_like(tmp_path)])
+        assert [r["region"] for r in rx.match("A", top=5).rows] == ["B"]
+        version = rx.data_version()
+        rx.store._run(
+            "MATCH (c:Region {id: 'C'}), (s:Sector {id: 'rail'}) "
+            "CREATE (c)-[:HAS_SECTOR {source: 'src-doc', evidence: 'x'}]->(s)",
+            None,
+            write=True,
+        )
+        assert rx.data_version() == version
+        assert [r["region"] for r in rx.match("A", top=5).rows] == ["B"]  # the snapshot's state
+        new = rx.refresh()
+        assert new != version and new == rx.data_version()
+        assert (snapshot.folder(rx.store) / f"{new}.facts").is_dir()
+        assert [r["region"] for r in rx.match("A", top=5).rows] == ["B", "C"]
+    finally:
+        rx.close()
+    out = rox("--db", str(tmp_path / "rox.db"), "refresh")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("refreshed: data version ") and new not in out.stdout
+
+
 def _demo_like(tmp_path):
     p = tmp_path / "e.yaml"
     p.write_text(

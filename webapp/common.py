@@ -129,9 +129,19 @@ def sidebar_status() -> None:
     settings = current_settings()
     with st.sidebar:
         st.caption(f"rox {__version__} · {settings.describe() if settings else 'no store configured'}")
-        if st.button("Refresh data", key="rox-refresh", help="Read the store again (after loading data elsewhere)"):
-            st.cache_data.clear()
-            st.rerun()
+        if st.button(
+            "Refresh data",
+            key="rox-refresh",
+            help="Read the store afresh. Loads made with rox (CLI, API) show by themselves; "
+            "this is for writes made without it (Neo4j Browser, cypher-shell).",
+        ):
+            try:
+                get_rox().refresh()
+            except RoxError as exc:  # a read-only Neo4j user, a lost server: say so, keep the page
+                st.error(f"Could not refresh: {exc}")
+            else:
+                st.cache_data.clear()
+                st.rerun()
 
 
 def data_changed() -> None:
