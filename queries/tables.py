@@ -152,12 +152,27 @@ def target_table(
     tabs = tables_of(data[name], y, level, ctx, ctx["info"].get(name, {}))
     hit = [t for t in tabs if region in t.matrix._index]
     if not hit or not hit[0].matrix.values.getrow(hit[0].matrix.index_of(region)).nnz:
-        raise RoxError(f"region {region!r} has no facts in dataset {name!r} at level {level}{_for(y)}")
+        raise RoxError(_not_at_level(region, name, level, y))
     return hit[0]
 
 
 def _for(year: int | None) -> str:
     return f" for year {year}" if year is not None else ""
+
+
+def _not_at_level(region: str, dataset: str, level: str, year: int | None) -> str:
+    """Why a region with facts in ``dataset`` has none at ``level``, and what to try.
+
+    >>> _not_at_level("US-CA", "us-susb-2021", "division", 2021)
+    "region 'US-CA' has facts in dataset 'us-susb-2021' for year 2021, but none of its codes can be expressed \
+at level division (coarser codes, e.g. 2-digit NAICS sectors, or codes with no crosswalk to it); try level section"
+    """
+    coarser = {"fine": None, "taxonomy": "division or section", "division": "section", "section": None}.get(level)
+    return (
+        f"region {region!r} has facts in dataset {dataset!r}{_for(year)}, but none of its codes can be expressed "
+        f"at level {level} (coarser codes, e.g. 2-digit NAICS sectors, or codes with no crosswalk to it)"
+        + (f"; try level {coarser}" if coarser else "")
+    )
 
 
 def peer_tables(

@@ -49,6 +49,21 @@ def test_california_manufacturing_2021(loaded):
         st.close()
 
 
+def test_two_digit_naics_say_which_level_to_use(loaded):
+    """2-digit NAICS sectors are coarser than ISIC divisions: a match at level division is
+    refused with the reason and the level that works, which then ranks."""
+    db, _, _ = loaded
+    out = rox("match", "US-CA", "--level", "division", "--top", "3", db=db, check=False)
+    assert out.returncode == 1
+    assert out.stderr.strip() == (
+        "rox: error: region 'US-CA' has facts in dataset 'src-file-us-state-2digitnaics-2021-csv' for year 2021, "
+        "but none of its codes can be expressed at level division (coarser codes, e.g. 2-digit NAICS sectors, "
+        "or codes with no crosswalk to it); try level section"
+    )
+    ok = rox("match", "US-CA", "--level", "section", "--top", "3", "--format", "json", db=db)
+    assert '"rank": 3' in ok.stdout
+
+
 def test_fips_table_matches_the_file():
     path = shared_path(*REL)
     with path.open(encoding="utf-8-sig") as fh:
