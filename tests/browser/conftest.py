@@ -282,14 +282,34 @@ def wait_idle(page, timeout_ms: int = 30_000) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
 
 
-def pick(page, label: str, text: str, option: str | None = None) -> None:
-    """Choose in a Streamlit select box: type ``text`` and take the option containing ``option``."""
+# the list shows an option containing the text ("open"), or the box has closed ("closed")
+_PICK_STATE_JS = """([box, text]) => {
+    const shown = [...document.querySelectorAll('[role=option]')].some(o => o.textContent.includes(text));
+    if (shown) return 'open';
+    const combo = box.querySelector('[role=combobox]');
+    return combo && combo.getAttribute('aria-expanded') === 'false' ? 'closed' : false;
+}"""
+
+
+def pick(page, label: str, text: str, option: str | None = None, attempts: int = 3) -> None:
+    """Choose in a Streamlit select box: type ``text`` and take the option containing ``option``.
+
+    A rerun that lands while the list is open (one started by the previous action, after
+    :func:`wait_idle` saw no status widget yet) redraws the box: the list closes with the
+    typed text still in it. Then the page is waited on until idle and the choice made
+    again (at most ``attempts`` times); what is waited on is the list's state, not time."""
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
-    box.click()
-    page.keyboard.type(text, delay=15)
-    opt = page.get_by_role("option").filter(has_text=option or text).first
-    opt.wait_for()
-    opt.click()
+    wanted = option or text
+    for _ in range(attempts):
+        box.click()
+        page.keyboard.type(text, delay=15)
+        state = page.wait_for_function(_PICK_STATE_JS, arg=[box.element_handle(), wanted]).json_value()
+        if state == "open":
+            page.get_by_role("option").filter(has_text=wanted).first.click()
+            return
+        page.keyboard.press("Escape")
+        wait_idle(page)
+    raise AssertionError(f"select box {label!r}: the list closed before {wanted!r} could be chosen, {attempts} times")
 
 
 @pytest.fixture(scope="session")
