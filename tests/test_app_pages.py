@@ -361,6 +361,32 @@ def test_refresh_button_shows_a_write_made_without_rox(monkeypatch, tmp_path):
     assert "7 of 8 regions have coordinates" in texts(at)  # the region list, from the rebuilt snapshot
 
 
+def test_a_large_store_asks_for_a_search_before_offering_regions(env, monkeypatch):
+    """Above PICKER_LIMIT regions the picker asks for a search text and offers the matches
+    (a select box of 100,000 options costs the browser seconds per rerun); a region chosen
+    in the URL is offered without a search. The limit is lowered here to the mini store."""
+    from rox.webapp import common
+
+    monkeypatch.setattr(common, "PICKER_LIMIT", 3)
+    at = page("partners").run()
+    no_exceptions(at)
+    assert at.selectbox(key="pick-region").options == []
+    at.text_input(key="find-region").input("derby").run()
+    assert at.selectbox(key="pick-region").options == ["Derby (unitary-authority, GB) · GB-DER"]
+    at.text_input(key="find-region").input("zzz").run()
+    assert "No region matches 'zzz'." in texts(at)
+    at.text_input(key="find-region").input("gb-").run()
+    at.selectbox(key="pick-region").set_value("GB-NTT").run()
+    no_exceptions(at)
+    assert "Partners for Nottingham" in texts(at)
+    assert set(at.dataframe(key="pm-table").value["region"]) & {"GB-DER", "CN-AH", "CN-AH-HF"}
+    linked = page("partners")
+    linked.query_params["region"] = "CN-AH"
+    linked.run()
+    assert linked.selectbox(key="pick-region").value == "CN-AH"
+    assert "Partners for Anhui" in texts(linked)
+
+
 def test_partners_filters_exclude_same_country(env):
     at = page("partners").run()
     at.selectbox(key="pick-region").set_value("GB-DER").run()

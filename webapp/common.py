@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 import streamlit as st
@@ -215,6 +216,39 @@ def regions() -> list[dict[str, Any]]:
     return region_index().rows
 
 
+#: Above this many regions the picker asks for a search text first and offers the
+#: regions that match (at most :data:`PICKER_MATCHES`): a select box of 100,000 options
+#: costs the browser seconds on every rerun.
+PICKER_LIMIT = 5000
+PICKER_MATCHES = 200
+
+
+def matching(labels: Mapping[str, str], text: str, limit: int = PICKER_MATCHES) -> list[str]:
+    """The ids whose label (name, kind, country, id) contains ``text``, case-insensitive,
+    in the labels' order, at most ``limit``.
+
+    >>> matching({"GB-DER": "Derby (city, GB) · GB-DER", "CN-AH": "Anhui (province, CN) · CN-AH"}, "der")
+    ['GB-DER']
+    """
+    folded = text.strip().casefold()
+    return list(islice((i for i, lab in labels.items() if folded in lab.casefold()), limit)) if folded else []
+
+
+def _searched(where: Any, label: str, key: str, labels: Mapping[str, str], wanted: str | None) -> list[str]:
+    """The search box of a large store's picker; the ids to offer (the chosen one first)."""
+    text = where.text_input(
+        f"Search: {label}",
+        key=f"find-{key}",
+        placeholder=f"{len(labels):,} regions: type part of a name or an id",
+    )
+    ids = matching(labels, text)
+    if text.strip() and not ids:
+        where.caption(f"No region matches {text.strip()!r}.")
+    elif len(ids) == PICKER_MATCHES:
+        where.caption(f"The first {PICKER_MATCHES} matches; type more to narrow them.")
+    return [wanted, *(i for i in ids if i != wanted)] if wanted in labels else ids
+
+
 def region_picker(
     label: str,
     key: str,
@@ -225,14 +259,17 @@ def region_picker(
     container=None,
 ) -> str | None:
     """A searchable region select box (type to filter); returns the region id or None.
+    Above :data:`PICKER_LIMIT` regions a search box comes first and the select box offers
+    the matches.
 
     The choice is mirrored in the URL (``?<key>=<id>``) so a page can be shared.
     """
     labels, skip = region_index().labels, set(exclude)
-    ids = [i for i in labels if i not in skip] if skip else list(labels)
     wanted = st.query_params.get(key) or default
-    index = ids.index(wanted) if wanted in ids else None
     where = container or st
+    ids = _searched(where, label, key, labels, wanted) if len(labels) > PICKER_LIMIT else list(labels)
+    ids = [i for i in ids if i not in skip] if skip else ids
+    index = ids.index(wanted) if wanted in ids else None
     choice = where.selectbox(
         label,
         ids,
