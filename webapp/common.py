@@ -246,7 +246,7 @@ def _searched(where: Any, label: str, key: str, labels: Mapping[str, str], wante
         where.caption(f"No region matches {text.strip()!r}.")
     elif len(ids) == PICKER_MATCHES:
         where.caption(f"The first {PICKER_MATCHES} matches; type more to narrow them.")
-    return [wanted, *(i for i in ids if i != wanted)] if wanted in labels else ids
+    return [wanted, *(i for i in ids if i != wanted)] if wanted is not None and wanted in labels else ids
 
 
 def region_picker(
