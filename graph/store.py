@@ -79,9 +79,9 @@ class Store(abc.ABC):
         (:mod:`rox.graph.generation`), so caches of the older state go stale."""
         if not write:
             return self._run(cypher, params, write=False)
-        self._bump_generation()
+        self.advance_generation()
         rows = self._run(cypher, params, write=True)
-        self._bump_generation()
+        self.advance_generation()
         return rows
 
     @abc.abstractmethod
@@ -93,14 +93,12 @@ class Store(abc.ABC):
         override it where the driver's own decoding is the bottleneck (FalkorDB)."""
         return [list(r.values()) for r in self._run(cypher, params, write=False)]
 
-    def _bump_generation(self) -> generation.Generation:
+    def advance_generation(self) -> generation.Generation:
+        """Advance the generation, so every cache of the store's data is stale: around each
+        write (:meth:`run`), and on its own for writes made without rox (Neo4j Browser,
+        cypher-shell), which do not (:meth:`rox.api.Rox.refresh`)."""
         rows = self._run(generation.BUMP, {"uid": generation.new_uid()}, write=True)
         return generation.Generation(str(rows[0]["uid"]), int(rows[0]["value"]))
-
-    def advance_generation(self) -> generation.Generation:
-        """Advance the generation without writing data, so every cache of the store's data
-        is stale: for writes made without rox (Neo4j Browser, cypher-shell), which do not."""
-        return self._bump_generation()
 
     def generation(self) -> generation.Generation:
         """Which state the store is in (:mod:`rox.graph.generation`)."""

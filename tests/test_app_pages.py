@@ -52,23 +52,39 @@ trade:
 """
 
 
-@pytest.fixture(scope="module")
-def mini_db(tmp_path_factory) -> Path:
+def mini_store(folder: Path, db: Path) -> Path:
+    """Write MINI into ``folder`` and load it into the store ``db``."""
     from rox.api import Rox
 
-    folder = tmp_path_factory.mktemp("mini-data")
     (folder / "mini.yaml").write_text(MINI, encoding="utf-8")
-    path = tmp_path_factory.mktemp("mini-db") / "rox.db"
-    with Rox.open(db=str(path)) as rx:
+    with Rox.open(db=str(db)) as rx:
         rx.load([folder])
-    return path
+    return db
+
+
+@pytest.fixture(scope="module")
+def mini_db(tmp_path_factory) -> Path:
+    return mini_store(tmp_path_factory.mktemp("mini-data"), tmp_path_factory.mktemp("mini-db") / "rox.db")
+
+
+def use_store(monkeypatch, db: Path) -> Path:
+    """The app's store is the embedded ``db``."""
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ROX_DB", str(db))
+    return db
 
 
 @pytest.fixture
 def env(monkeypatch, mini_db):
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    monkeypatch.setenv("ROX_DB", str(mini_db))
-    return mini_db
+    return use_store(monkeypatch, mini_db)
+
+
+@pytest.fixture
+def own_env(monkeypatch, tmp_path):
+    """A mini store of this test's own (which it may change), and its data folder."""
+    data = tmp_path / "data"
+    data.mkdir()
+    return use_store(monkeypatch, mini_store(data, tmp_path / "rox.db")), data
 
 
 def page(name: str) -> AppTest:
@@ -297,20 +313,13 @@ def test_compare_page_shows_what_the_api_compares(env):
     assert list(frame(at, "sector", "a_rca", "b_rca")["sector"]) == [p["sector"] for p in want["profiles"]]
 
 
-def test_partners_page_sees_a_load_made_elsewhere(monkeypatch, tmp_path):
+def test_partners_page_sees_a_load_made_elsewhere(own_env):
     """The page's caches are keyed by the store's data version: a load from another process
     (here another session) shows at the next rerun, without "Refresh data": the new region in
     the picker, its year in the year box, and in the partner list."""
     from rox.api import Rox
 
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "mini.yaml").write_text(MINI, encoding="utf-8")
-    db = tmp_path / "rox.db"
-    with Rox.open(db=str(db)) as rx:
-        rx.load([data])
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    monkeypatch.setenv("ROX_DB", str(db))
+    db, data = own_env
     at = page("partners").run()
     at.selectbox(key="pick-region").set_value("GB-DER").run()
     no_exceptions(at)
@@ -338,17 +347,12 @@ region_sectors:
     assert list(table["region"]) == want
 
 
-def test_refresh_button_shows_a_write_made_without_rox(monkeypatch, tmp_path):
+def test_refresh_button_shows_a_write_made_without_rox(own_env):
     """A write that bypasses rox (the engine's own run, as Neo4j Browser would) leaves the data
     version as it was, so the app keeps its lists; the sidebar's Refresh data reads it afresh."""
     from rox.api import Rox
 
-    (tmp_path / "mini.yaml").write_text(MINI, encoding="utf-8")
-    db = tmp_path / "rox.db"
-    with Rox.open(db=str(db)) as rx:
-        rx.load([tmp_path / "mini.yaml"])
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    monkeypatch.setenv("ROX_DB", str(db))
+    db, _ = own_env
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     no_exceptions(at)
     overview = texts(at)
